@@ -1,0 +1,158 @@
+/**
+ * The Node SDK's footprint: heap held by a client serving 10,000 flags, and the time from `createClient` to
+ * ready when it starts from a persisted ruleset (the server being down). Run on its own with
+ *   cd bench && node --conditions=source --import tsx sdk-node-footprint.ts
+ * or as part of sdk-node-evaluate.ts.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { compileRuleset, type Flag, type Ruleset } from "@switchyard/core";
+import { createClient, writeRulesetFile } from "@switchyard/sdk-node";
+import { switchyardRuleset } from "./sdk-node-scenarios.js";
+
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+function collectGarbage(): () => void {
+  setFlagsFromString("--expose-gc");
+  return runInNewContext("gc") as () => void;
+}
+
+/** A ruleset of `count` flags shaped like real ones: a rule, a rollout fallthrough, a few targets. */
+export function realisticRuleset(count: number): Ruleset {
+  const base = switchyardRuleset();
+  const flags = Array.from(
+    { length: count },
+    (_, i): Flag => ({
+      key: `team-${i % 50}.feature-${i}`,
+      kind: "boolean",
+      variations: [
+        { key: "on", value: true },
+        { key: "off", value: false },
+      ],
+      version: 1 + (i % 7),
+      salt: `salt-${i}`,
+      on: i % 10 !== 0,
+      offVariation: "off",
+      targets: [{ variation: "on", values: [`qa-${i}`, `qa-${i + 1}`] }],
+      rules: [
+        {
+          id: `r${i}`,
+          clauses: [{ attribute: "country", op: "in", values: ["NL", "DE"] }],
+          serve: { variation: "on" },
+        },
+      ],
+      fallthrough: {
+        rollout: {
+          weights: [
+            { variation: "on", weight: 25_000 },
+            { variation: "off", weight: 75_000 },
+          ],
+        },
+      },
+    }),
+  );
+  return { ...base, flags };
+}
+
+/** Clients measured are kept reachable from here until measured (a local alone proved unreliable). */
+const held: unknown[] = [];
+
+async function heapOfClient(count: number, runs = 3): Promise<number> {
+  const gc = collectGarbage();
+  const text = JSON.stringify(realisticRuleset(count));
+  const sizes: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    gc();
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const client = createClient({
+      url: "http://127.0.0.1:9",
+      sdkKey: "bench",
+      offline: true,
+      bootstrap: JSON.parse(text),
+    });
+    held.push(client);
+    await client.ready();
+    gc();
+    gc();
+    sizes.push(process.memoryUsage().heapUsed - before);
+    if (!client.boolean("team-1.feature-1", { targetingKey: "qa-1" }, false))
+      throw new Error("client not serving");
+  }
+  for (const client of held.splice(0)) await (client as { close(): Promise<void> }).close();
+  sizes.sort((a, b) => a - b);
+  return sizes[Math.floor(sizes.length / 2)]!;
+}
+
+async function startupFromPersisted(ruleset: Ruleset, runs: number): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), "sdk-node-bench-"));
+  const persistPath = join(dir, "flags.json");
+  await writeRulesetFile(persistPath, { ruleset });
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < runs; i++) {
+      const start = performance.now();
+      // The server is down (nothing listens on port 9): the client must start from the persisted copy.
+      const client = createClient({
+        url: "http://127.0.0.1:9",
+        sdkKey: "bench",
+        persistPath,
+        logger: silent,
+        reconnectMinMs: 60_000,
+      });
+      await client.ready();
+      times.push(performance.now() - start);
+      await client.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+/** Where start-up time goes for a ruleset: JSON.parse and core's compileRuleset (medians). */
+function startupBreakdown(ruleset: Ruleset, runs: number): { parse: number; compile: number } {
+  const text = JSON.stringify(ruleset);
+  const parse: number[] = [];
+  const compile: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    let start = performance.now();
+    const parsed = JSON.parse(text);
+    parse.push(performance.now() - start);
+    start = performance.now();
+    if (!compileRuleset(parsed).ok) throw new Error("ruleset invalid");
+    compile.push(performance.now() - start);
+  }
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return { parse: median(parse), compile: median(compile) };
+}
+
+export async function measureFootprint(): Promise<{ lines: string[]; startupMs: number }> {
+  const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  const heap10k = await heapOfClient(10_000);
+  const startBench = await startupFromPersisted(switchyardRuleset(), 20);
+  const start1k = await startupFromPersisted(realisticRuleset(1_000), 20);
+  const start10k = await startupFromPersisted(realisticRuleset(10_000), 10);
+  const split1k = startupBreakdown(realisticRuleset(1_000), 11);
+  return {
+    startupMs: startBench,
+    lines: [
+      "| footprint | figure |",
+      "|---|---|",
+      `| heap held by a client with 10,000 flags (each a rule, 2 targets, a rollout) + a 10,000-key segment | ${mb(heap10k)} |`,
+      `| createClient → ready, persisted ruleset of the core benchmark (1,002 flags + 10,000-key segment), median | ${startBench.toFixed(2)} ms |`,
+      `| createClient → ready, persisted ruleset of 1,000 flags, median | ${start1k.toFixed(2)} ms |`,
+      `| createClient → ready, persisted ruleset of 10,000 flags, median | ${start10k.toFixed(2)} ms |`,
+      `| … of which, for 1,000 flags: JSON.parse / core \`compileRuleset\` (validate + compile), medians | ${split1k.parse.toFixed(2)} ms / ${split1k.compile.toFixed(2)} ms |`,
+    ],
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log((await measureFootprint()).lines.join("\n"));
+}

@@ -1,0 +1,143 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { type CompiledRuleset, compileRuleset } from "./compile.js";
+import { evaluate } from "./evaluate.js";
+import type { Flag, Ruleset } from "./model.js";
+import { booleanFlag, percentOn, ruleset } from "./test-rulesets.js";
+
+function compile(r: Ruleset): CompiledRuleset {
+  const result = compileRuleset(r);
+  if (!result.ok) throw new Error(result.errors.join("; "));
+  return result.ruleset;
+}
+
+const rule = (id: string, attribute: string, op: string, values: unknown[]) =>
+  ({ id, clauses: [{ attribute, op, values }], serve: { variation: "on" } }) as NonNullable<
+    Flag["rules"]
+  >[number];
+
+describe("compileRuleset", () => {
+  it("refuses what does not validate, with the reason, and never throws", () => {
+    const result = compileRuleset({ formatVersion: 99 });
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.errors[0]).toMatch(/formatVersion/);
+    fc.assert(
+      fc.property(fc.anything(), (input) => {
+        expect(() => compileRuleset(input)).not.toThrow();
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("indexes the ruleset: keys, kinds and metadata", () => {
+    const r = compile({
+      ...ruleset([booleanFlag("a"), { ...booleanFlag("b"), kind: "boolean" }]),
+      version: 42,
+    });
+    expect(r.version).toBe(42);
+    expect(r.environment).toBe("test");
+    expect(r.flagKeys()).toEqual(["a", "b"]);
+    expect(r.has("a")).toBe(true);
+    expect(r.has("z")).toBe(false);
+    expect(r.kind("a")).toBe("boolean");
+    expect(r.lookupKey("alice")).toBe("alice");
+  });
+
+  it("answers a flag with nothing to decide with one shared, frozen decision", () => {
+    const r = compile(ruleset([booleanFlag("static"), booleanFlag("off", { on: false })]));
+    const first = evaluate(r, "static", { targetingKey: "a" }, false);
+    expect(evaluate(r, "static", { targetingKey: "b" }, false)).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(Object.isFrozen(evaluate(r, "off", {}, true))).toBe(true);
+  });
+
+  it("isolates a flag whose pattern is unsafe: it serves the default, the others still work", () => {
+    const r = compile(
+      ruleset([
+        booleanFlag("evil", { rules: [rule("r", "email", "matches", ["(a+)+$"])] }),
+        booleanFlag("fine"),
+      ]),
+    );
+    expect(evaluate(r, "evil", { email: "aaa" }, true)).toMatchObject({
+      value: true,
+      reason: "ERROR",
+      errorCode: "PARSE_ERROR",
+    });
+    expect(evaluate(r, "fine", {}, false).value).toBe(true);
+  });
+
+  it("keeps a segment whose rule cannot compile, matching by its key lists only", () => {
+    const r = compile(
+      ruleset(
+        [
+          booleanFlag("f", {
+            fallthrough: { variation: "off" },
+            rules: [rule("p", "targetingKey", "segmentMatch", ["s"])],
+          }),
+        ],
+        [
+          {
+            key: "s",
+            version: 1,
+            included: ["bob"],
+            rules: [{ clauses: [{ attribute: "e", op: "matches", values: ["(a|aa)+"] }] }],
+          },
+        ],
+      ),
+    );
+    expect(evaluate(r, "f", { targetingKey: "bob" }, false).value).toBe(true);
+    expect(evaluate(r, "f", { targetingKey: "al", e: "aa" }, false).value).toBe(false);
+  });
+
+  it("finds prerequisite cycles, self-loops included, without recursion", () => {
+    const r = compile(
+      ruleset([
+        booleanFlag("self", { prerequisites: [{ flagKey: "self", variation: "on" }] }),
+        booleanFlag("a", { prerequisites: [{ flagKey: "b", variation: "on" }] }),
+        booleanFlag("b", { prerequisites: [{ flagKey: "a", variation: "on" }] }),
+        booleanFlag("fine", { prerequisites: [{ flagKey: "leaf", variation: "on" }] }),
+        booleanFlag("leaf"),
+      ]),
+    );
+    for (const key of ["self", "a", "b"]) expect(evaluate(r, key, {}, null).reason).toBe("ERROR");
+    expect(evaluate(r, "fine", {}, false)).toMatchObject({ value: true, reason: "DEFAULT" });
+  });
+
+  it("compiles a 10,000-flag prerequisite ring (one long cycle) without overflowing the stack", () => {
+    const n = 10_000;
+    const flags = Array.from({ length: n }, (_, i) =>
+      booleanFlag(`f${i}`, { prerequisites: [{ flagKey: `f${(i + 1) % n}`, variation: "on" }] }),
+    );
+    const r = compile(ruleset(flags));
+    expect(evaluate(r, "f1234", {}, false)).toMatchObject({ reason: "ERROR", errorCode: "GENERAL" });
+  });
+
+  it("reports STATIC only when nothing about the context can change the answer", () => {
+    const r = compile(
+      ruleset([
+        booleanFlag("static"),
+        booleanFlag("targeted", { targets: [{ variation: "off", values: ["x"] }] }),
+        booleanFlag("gated", { prerequisites: [{ flagKey: "static", variation: "on" }] }),
+        booleanFlag("split", { fallthrough: percentOn(50) }),
+      ]),
+    );
+    expect(evaluate(r, "static", { targetingKey: "u" }, false).reason).toBe("STATIC");
+    expect(evaluate(r, "targeted", { targetingKey: "u" }, false).reason).toBe("DEFAULT");
+    expect(evaluate(r, "gated", { targetingKey: "u" }, false).reason).toBe("DEFAULT");
+    expect(evaluate(r, "split", { targetingKey: "u" }, false).reason).toBe("SPLIT");
+  });
+
+  it("keeps the first target when a key is pinned to two variations", () => {
+    const r = compile(
+      ruleset([
+        booleanFlag("f", {
+          targets: [
+            { variation: "off", values: ["u"] },
+            { variation: "on", values: ["u"] },
+          ],
+        }),
+      ]),
+    );
+    expect(evaluate(r, "f", { targetingKey: "u" }, true).value).toBe(false);
+  });
+});

@@ -1,0 +1,155 @@
+/**
+ * @module The evaluator: compiled ruleset + flag key + context in, decision (value, variant, reason) out.
+ * Pure and total: it reads no clock, does no I/O and never throws — every failure is the caller's default
+ * with an error code.
+ *
+ * Order: flag missing → ERROR; wrong kind → ERROR; off → DISABLED (the kill switch wins over everything);
+ * a prerequisite not served → DISABLED with `prerequisiteFailed`; individual targets → TARGETING_MATCH;
+ * rules in order → TARGETING_MATCH (SPLIT when the rule serves a rollout); fallthrough → STATIC when the
+ * flag has no targeting, DEFAULT after targeting did not match, SPLIT for a rollout.
+ */
+import { bucketOf, type CompiledFlag, type CompiledRuleset, type CompiledServe } from "./compile.js";
+import type { Decision, ErrorCode, EvaluationContext, FlagKind, JsonValue } from "./model.js";
+
+/** Prerequisite chains deeper than this are treated as broken rather than followed. */
+const MAX_DEPTH = 32;
+
+function failure<T>(defaultValue: T, errorCode: ErrorCode, errorMessage: string): Decision<T> {
+  return { value: defaultValue, reason: "ERROR", errorCode, errorMessage };
+}
+
+function kindOf(value: unknown): FlagKind | undefined {
+  switch (typeof value) {
+    case "boolean":
+      return "boolean";
+    case "string":
+      return "string";
+    case "number":
+      return "number";
+    case "object":
+      return value === null ? undefined : "json";
+    default:
+      return undefined;
+  }
+}
+
+const MISSING_KEY = Symbol("targeting key missing");
+
+/** Why a flag served the default; a class so the hot path tells it from a decision with `instanceof`. */
+class Failure {
+  /** Branded, so an object literal of the same shape is not a Failure to the type checker either. */
+  declare private readonly brand: never;
+  constructor(
+    readonly error: ErrorCode,
+    readonly message: string,
+  ) {}
+}
+const KEY_MISSING = new Failure("TARGETING_KEY_MISSING", "rollout needs a bucketing attribute");
+
+function serve(s: CompiledServe, context: EvaluationContext): Decision | typeof MISSING_KEY {
+  if (s.fixed) return s.fixed;
+  const { read, prefix, bounds, decisions } = s.rollout;
+  const bucket = bucketOf(read, prefix, context);
+  if (bucket === undefined) return MISSING_KEY;
+  for (let i = 0; i < bounds.length; i++) if (bucket < (bounds[i] as number)) return decisions[i] as Decision;
+  return decisions[decisions.length - 1] as Decision;
+}
+
+/** Evaluates one compiled flag; undefined result means "serve the default" with the returned error. */
+function decide(
+  ruleset: CompiledRuleset,
+  flag: CompiledFlag,
+  context: EvaluationContext,
+  depth: number,
+): Decision | Failure {
+  if (flag.error) return new Failure(flag.error.code, flag.error.message);
+  if (!flag.on) return flag.off;
+  const prerequisites = flag.prerequisites;
+  for (let i = 0; i < prerequisites.length; i++) {
+    const p = prerequisites[i] as (typeof prerequisites)[number];
+    const pre = ruleset.flags.get(p.flagKey);
+    const result = pre && depth < MAX_DEPTH ? decide(ruleset, pre, context, depth + 1) : undefined;
+    if (!result || result instanceof Failure || !pre?.on || result.variant !== p.variation) {
+      return { ...flag.off, prerequisiteFailed: p.flagKey };
+    }
+  }
+  const key = context.targetingKey;
+  if (flag.targets && typeof key === "string") {
+    const hit = flag.targets.get(ruleset.lookupKey(key));
+    if (hit) return hit;
+  }
+  const rules = flag.rules;
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i] as (typeof rules)[number];
+    if (rule.matches(context)) {
+      const d = serve(rule.serve, context);
+      return d === MISSING_KEY ? KEY_MISSING : d;
+    }
+  }
+  const d = serve(flag.fallthrough, context);
+  return d === MISSING_KEY ? KEY_MISSING : d;
+}
+
+const EMPTY_CONTEXT: EvaluationContext = Object.freeze({});
+
+/**
+ * Evaluates `flagKey` for `context`. The default's type (or `expectedKind`) is checked against the flag's
+ * kind; pass `null` as the default to accept any kind.
+ */
+export function evaluate<T extends JsonValue>(
+  ruleset: CompiledRuleset,
+  flagKey: string,
+  context: EvaluationContext | undefined,
+  defaultValue: T,
+  expectedKind?: FlagKind,
+): Decision<T> {
+  try {
+    const flag = ruleset.flags.get(flagKey);
+    if (!flag) return failure(defaultValue, "FLAG_NOT_FOUND", `flag ${flagKey} not found`);
+    const wanted = expectedKind ?? kindOf(defaultValue);
+    if (wanted !== undefined && wanted !== flag.kind) {
+      return failure(defaultValue, "TYPE_MISMATCH", `flag ${flagKey} is ${flag.kind}, not ${wanted}`);
+    }
+    return evaluateFlag(ruleset, flag, context, defaultValue);
+  } catch (e) {
+    return failure(defaultValue, "GENERAL", e instanceof Error ? e.message : String(e));
+  }
+}
+
+/**
+ * Evaluates a flag already looked up in `ruleset.flags` (no kind check): for callers walking every flag,
+ * such as a bulk evaluation. Never throws.
+ */
+export function evaluateFlag<T extends JsonValue = JsonValue>(
+  ruleset: CompiledRuleset,
+  flag: CompiledFlag,
+  context: EvaluationContext | undefined,
+  defaultValue: T = null as T,
+): Decision<T> {
+  try {
+    const ctx = context ?? EMPTY_CONTEXT;
+    if (typeof ctx !== "object" || Array.isArray(ctx)) {
+      return failure(defaultValue, "INVALID_CONTEXT", "context must be an object");
+    }
+    if (flag.constant) return flag.constant as Decision<T>;
+    const d = decide(ruleset, flag, ctx, 0);
+    if (d instanceof Failure) return failure(defaultValue, d.error, d.message);
+    return d as Decision<T>;
+  } catch (e) {
+    return failure(defaultValue, "GENERAL", e instanceof Error ? e.message : String(e));
+  }
+}
+
+/** Evaluates every flag (or every client-visible one) for one context. */
+export function evaluateAll(
+  ruleset: CompiledRuleset,
+  context: EvaluationContext | undefined,
+  options?: { clientVisibleOnly?: boolean },
+): Record<string, Decision> {
+  const out: Record<string, Decision> = {};
+  for (const [key, flag] of ruleset.flags) {
+    if (options?.clientVisibleOnly && !flag.source.clientVisible) continue;
+    out[key] = evaluateFlag(ruleset, flag, context);
+  }
+  return out;
+}

@@ -1,0 +1,21 @@
+/**
+ * @module @switchyard/core — the pure evaluator shared by the server and both SDKs: ruleset + context in,
+ * decision out. No I/O, no clock, no dependencies.
+ */
+
+export { toBrowserFlag, toBrowserRuleset, toBrowserSegment } from "./browser.js";
+export { bucketFor, hashKey, murmur3 } from "./bucket.js";
+export { type CompiledRuleset, type CompileResult, compileRuleset } from "./compile.js";
+export { applyDelta } from "./delta.js";
+export { evaluate, evaluateAll, evaluateFlag } from "./evaluate.js";
+export * from "./model.js";
+export type * from "./protocol.js";
+export {
+  HEARTBEAT_MS,
+  INSTANCE_HEADER,
+  SDK_HEADER,
+  SDK_PATHS,
+  SHADOW_LATENCY_BUCKETS_MS,
+} from "./protocol.js";
+export { shouldShadow } from "./shadow.js";
+export { type ValidationResult, validateRuleset } from "./validate.js";

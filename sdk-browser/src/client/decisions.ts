@@ -1,0 +1,77 @@
+/**
+ * @module The decisions held for the current context, with per-flag subscriptions. Replacing the set
+ * notifies only flags whose value, variant or reason changed, and keeps unchanged decisions' identity so
+ * `useSyncExternalStore` snapshots stay stable.
+ */
+import type { StoredDecision } from "./types.js";
+
+export type DecisionMap = Record<string, StoredDecision>;
+
+export interface Decisions {
+  get(key: string): StoredDecision | undefined;
+  all(): DecisionMap;
+  /** Swap in a new set; returns the keys that changed (added, removed or different). */
+  replace(next: DecisionMap): string[];
+  onFlag(key: string, listener: () => void): () => void;
+  onChange(listener: (changed: string[]) => void): () => void;
+  clear(): void;
+}
+
+const same = (a: StoredDecision, b: StoredDecision): boolean =>
+  a.variant === b.variant &&
+  a.reason === b.reason &&
+  a.errorCode === b.errorCode &&
+  JSON.stringify(a.value) === JSON.stringify(b.value);
+
+export function createDecisions(): Decisions {
+  let held: DecisionMap = {};
+  const perFlag = new Map<string, Set<() => void>>();
+  const global = new Set<(changed: string[]) => void>();
+
+  const add = <L>(set: Set<L>, listener: L) => {
+    set.add(listener);
+    return () => void set.delete(listener);
+  };
+  const safely = (fn: () => void) => {
+    try {
+      fn();
+    } catch {
+      // a listener's failure must not stop the others or the update
+    }
+  };
+
+  return {
+    get: (key) => held[key],
+    all: () => held,
+    replace(next) {
+      const merged: DecisionMap = {};
+      const changed: string[] = [];
+      for (const key in next) {
+        const before = held[key];
+        const after = next[key]!;
+        if (before && same(before, after)) merged[key] = before;
+        else {
+          merged[key] = after;
+          changed.push(key);
+        }
+      }
+      for (const key in held) if (!(key in next)) changed.push(key);
+      held = merged;
+      if (changed.length) {
+        for (const key of changed) for (const l of perFlag.get(key) ?? []) safely(l);
+        for (const l of global) safely(() => l(changed));
+      }
+      return changed;
+    },
+    onFlag(key, listener) {
+      const set = perFlag.get(key) ?? new Set();
+      perFlag.set(key, set);
+      return add(set, listener);
+    },
+    onChange: (listener) => add(global, listener),
+    clear() {
+      perFlag.clear();
+      global.clear();
+    },
+  };
+}

@@ -1,0 +1,4 @@
+/**
+ * @module @switchyard/sdk-browser/openfeature — the OpenFeature web provider.
+ */
+export { SwitchyardWebProvider } from "./web-provider.js";

@@ -1,0 +1,152 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { booleanFlag, ruleset, segment, stringFlag } from "../testing/rulesets.js";
+import type { ClientOptions } from "./options.js";
+import { createClient, type SwitchyardClient } from "./switchyard-client.js";
+
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+const clients: SwitchyardClient[] = [];
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+});
+
+/** No network: only the local rules matter here (the transport has its own tests). */
+function offlineClient(options: Partial<ClientOptions> = {}): SwitchyardClient {
+  const client = createClient({
+    url: "http://127.0.0.1:9",
+    sdkKey: "srv-test",
+    logger: silent,
+    offline: true,
+    ...options,
+  });
+  clients.push(client);
+  return client;
+}
+
+const rules = ruleset(
+  4,
+  [
+    booleanFlag("checkout", true, 1, {
+      rules: [
+        {
+          id: "pilots",
+          clauses: [{ attribute: "targetingKey", op: "segmentMatch", values: ["pilots"] }],
+          serve: { variation: "off" },
+        },
+      ],
+    }),
+    booleanFlag("killed", false),
+    stringFlag("theme", "dark"),
+    {
+      key: "limits",
+      kind: "json",
+      variations: [{ key: "v1", value: { max: 10 } }],
+      version: 1,
+      salt: "s",
+      on: true,
+      offVariation: "v1",
+      fallthrough: { variation: "v1" },
+    },
+    {
+      key: "ratio",
+      kind: "number",
+      variations: [{ key: "half", value: 0.5 }],
+      version: 1,
+      salt: "s",
+      on: true,
+      offVariation: "half",
+      fallthrough: { variation: "half" },
+    },
+  ],
+  [segment("pilots", ["pilot-1"])],
+);
+
+describe("evaluation", () => {
+  it("serves the default with PROVIDER_NOT_READY before any ruleset, without throwing", () => {
+    const client = offlineClient();
+    expect(client.boolean("checkout", { targetingKey: "u" }, true)).toBe(true);
+    expect(client.detail("checkout", undefined, false)).toMatchObject({
+      value: false,
+      reason: "ERROR",
+      errorCode: "PROVIDER_NOT_READY",
+    });
+    expect(client.status).toBe("not-ready");
+  });
+
+  it("answers every value type from a bootstrap ruleset", async () => {
+    const client = offlineClient({ bootstrap: rules });
+    await client.ready({ timeout: 1_000 });
+    expect(client.boolean("checkout", { targetingKey: "someone" }, false)).toBe(true);
+    expect(client.boolean("checkout", { targetingKey: "pilot-1" }, true)).toBe(false);
+    expect(client.boolean("killed", {}, true)).toBe(false);
+    expect(client.string("theme", { targetingKey: "u" }, "light")).toBe("dark");
+    expect(client.number("ratio", { targetingKey: "u" }, 1)).toBe(0.5);
+    expect(client.json("limits", { targetingKey: "u" }, { max: 0 })).toEqual({ max: 10 });
+    expect(client.detail("killed", { targetingKey: "u" }, true)).toMatchObject({
+      value: false,
+      variant: "off",
+      reason: "DISABLED",
+    });
+    expect(client.detail("checkout", { targetingKey: "pilot-1" }, true)).toMatchObject({
+      value: false,
+      variant: "off",
+      reason: "TARGETING_MATCH",
+      ruleId: "pilots",
+    });
+  });
+
+  it("serves the default with a reason for unknown flags, wrong types and broken input", async () => {
+    const client = offlineClient({ bootstrap: rules });
+    await client.ready();
+    expect(client.detail("nope", { targetingKey: "u" }, "x")).toMatchObject({
+      value: "x",
+      reason: "ERROR",
+      errorCode: "FLAG_NOT_FOUND",
+    });
+    expect(client.detail("theme", { targetingKey: "u" }, 3)).toMatchObject({
+      value: 3,
+      reason: "ERROR",
+      errorCode: "TYPE_MISMATCH",
+    });
+    expect(client.string("checkout", { targetingKey: "u" }, "fallback")).toBe("fallback");
+    const hostile = [
+      null,
+      42,
+      "ctx",
+      [],
+      { targetingKey: 7 },
+      {
+        get targetingKey() {
+          throw new Error("boom");
+        },
+      },
+    ];
+    for (const context of hostile) {
+      expect(() => client.boolean("checkout", context as never, false)).not.toThrow();
+      expect(() => client.boolean(undefined as never, context as never, false)).not.toThrow();
+    }
+  });
+
+  it("lets listeners unsubscribe and survives a listener that throws", async () => {
+    const client = offlineClient({ bootstrap: rules });
+    const seen: string[] = [];
+    client.on("ready", () => {
+      throw new Error("listener bug");
+    });
+    const stop = client.on("ready", ({ source }) => seen.push(source));
+    client.on("ready", () => seen.push("second"));
+    stop();
+    await client.ready();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).toEqual(["second"]);
+    expect(() => client.on("nonsense" as never, () => {})).toThrow(/unknown event/);
+  });
+
+  it("explains a bad configuration at once", () => {
+    expect(() => createClient({ url: "", sdkKey: "k" })).toThrow(/url/);
+    expect(() => createClient({ url: "ftp://x", sdkKey: "k" })).toThrow(/http/);
+    expect(() => createClient({ url: "http://127.0.0.1:9", sdkKey: "" })).toThrow(/sdkKey/);
+    expect(() => createClient({ url: "http://127.0.0.1:9", sdkKey: "k", pollIntervalMs: -1 })).toThrow(
+      /pollIntervalMs/,
+    );
+  });
+});

@@ -1,0 +1,95 @@
+/**
+ * @module One connection to the server's SSE stream (`GET /sdk/v1/stream`), read with fetch's body stream
+ * and the SDK's own parser. Resolves when the server ends the stream; rejects on a bad status, a network
+ * error, an oversized message, or silence longer than the idle timeout (three missed heartbeats).
+ */
+import { SDK_PATHS } from "@switchyard/core";
+import { type HttpConfig, HttpStatusError, retryAfterMs, sdkHeaders } from "./http.js";
+import { type SseMessage, SseParser } from "./sse-parser.js";
+
+export interface StreamOptions {
+  /** Sent as `Last-Event-ID`: the ruleset version the SDK holds, so the server can answer with deltas. */
+  lastEventId: string | undefined;
+  /** No bytes (not even a heartbeat) for this long: the connection is dead. */
+  idleTimeoutMs: number;
+  maxMessageChars: number;
+  signal: AbortSignal;
+  /** The server accepted the connection (HTTP 200). */
+  onOpen: () => void;
+  onMessage: (message: SseMessage) => void;
+  onRetryHint?: (delayMs: number) => void;
+}
+
+export class StreamIdleError extends Error {
+  constructor(ms: number) {
+    super(`stream silent for ${ms} ms`);
+    this.name = "StreamIdleError";
+  }
+}
+
+export async function readStream(config: HttpConfig, options: StreamOptions): Promise<void> {
+  const controller = new AbortController();
+  const abort = () => controller.abort(options.signal.reason);
+  if (options.signal.aborted) abort();
+  options.signal.addEventListener("abort", abort, { once: true });
+
+  let lastActivity = Date.now();
+  let idle: NodeJS.Timeout | undefined;
+  const watch = (delay: number) => {
+    idle = setTimeout(() => {
+      const silentFor = Date.now() - lastActivity;
+      if (silentFor >= options.idleTimeoutMs) controller.abort(new StreamIdleError(options.idleTimeoutMs));
+      else watch(options.idleTimeoutMs - silentFor);
+    }, delay);
+    idle.unref();
+  };
+
+  try {
+    const headers = sdkHeaders(config);
+    headers.accept = "text/event-stream";
+    headers["cache-control"] = "no-cache";
+    if (options.lastEventId !== undefined) headers["last-event-id"] = options.lastEventId;
+    watch(config.requestTimeoutMs); // connecting: bounded like any request
+    const response = await config.fetch(config.baseUrl + SDK_PATHS.stream, {
+      headers,
+      signal: controller.signal,
+    });
+    if (!response.ok || !response.body) {
+      await response.body?.cancel();
+      throw new HttpStatusError(
+        response.status,
+        SDK_PATHS.stream,
+        retryAfterMs(response.headers.get("retry-after")),
+      );
+    }
+    lastActivity = Date.now();
+    clearTimeout(idle);
+    watch(options.idleTimeoutMs);
+    options.onOpen();
+
+    const parser = new SseParser({
+      onMessage: options.onMessage,
+      onRetry: options.onRetryHint,
+      maxMessageChars: options.maxMessageChars,
+    });
+    const reader = response.body.getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        lastActivity = Date.now();
+        parser.push(value);
+      }
+    } finally {
+      reader.cancel().catch(() => {});
+    }
+  } catch (error) {
+    // An abort surfaces as a generic AbortError; report why we aborted instead.
+    if (controller.signal.aborted && controller.signal.reason instanceof Error)
+      throw controller.signal.reason;
+    throw error;
+  } finally {
+    clearTimeout(idle);
+    options.signal.removeEventListener("abort", abort);
+  }
+}

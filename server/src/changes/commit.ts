@@ -1,0 +1,135 @@
+/**
+ * @module The one write path. A change, its audit entry and the ruleset version bump of every affected
+ * environment commit together or not at all; only after COMMIT is the change published on the bus, so
+ * no SDK ever hears of a version the database does not hold.
+ */
+import type { Transaction } from "kysely";
+import type { Actor } from "../auth/actor.js";
+import { jsonb } from "../db/json.js";
+import type { Database } from "../db/schema.js";
+import type { AppDeps } from "../deps.js";
+import { NotFoundError } from "../problem/errors.js";
+
+export interface AffectedEnvironment {
+  environment: string;
+  flags?: string[];
+  segments?: string[];
+}
+
+/** A value, or computed from what the mutation returned. */
+type FromResult<T, V> = V | ((result: T) => V);
+
+export interface ChangeDescription<T> {
+  actor: Actor;
+  /** Verb in the domain's words: `flag.create`, `flag.kill`, `segment.update`, `incident.declare`… */
+  action: string;
+  targetType: string;
+  targetKey: string;
+  environment?: string | null;
+  flag?: string | null;
+  reason?: string | null;
+  /** State before the change; compute it from the result when it is read inside the transaction. */
+  before: FromResult<T, unknown>;
+  after: FromResult<T, unknown>;
+  /** Environments whose ruleset this change alters; each gets exactly one version bump. */
+  affects: FromResult<T, AffectedEnvironment[]>;
+}
+
+export interface CommittedChange<T> {
+  result: T;
+  auditId: number;
+  rulesetVersions: Record<string, number>;
+}
+
+export type Trx = Transaction<Database>;
+
+const resolveValue = <T, V>(value: FromResult<T, V>, result: T): V =>
+  typeof value === "function" ? (value as (r: T) => V)(result) : value;
+
+/**
+ * @example
+ * const { result, rulesetVersions } = await commitChange(deps, {
+ *   actor, action: "flag.kill", targetType: "flag", targetKey: "new-checkout", environment: "production",
+ *   flag: "new-checkout", reason, before, after: (state) => state,
+ *   affects: [{ environment: "production", flags: ["new-checkout"] }],
+ * }, (trx) => setFlagOff(trx, "production", "new-checkout"));
+ */
+export async function commitChange<T>(
+  deps: Pick<AppDeps, "db" | "bus" | "logger">,
+  change: ChangeDescription<T>,
+  mutate: (trx: Trx) => Promise<T>,
+): Promise<CommittedChange<T>> {
+  const committed = await deps.db.transaction().execute(async (trx) => {
+    const result = await mutate(trx);
+    const before = resolveValue(change.before, result);
+    const after = resolveValue(change.after, result);
+    const affects = mergeAffected(resolveValue(change.affects, result));
+    const audit = await trx
+      .insertInto("audit_log")
+      .values({
+        actor_type: change.actor.type,
+        actor_id: change.actor.id,
+        actor_name: change.actor.name,
+        action: change.action,
+        target_type: change.targetType,
+        target_key: change.targetKey,
+        environment_key: change.environment ?? null,
+        flag_key: change.flag ?? null,
+        reason: change.reason ?? null,
+        before: before == null ? null : jsonb(before),
+        after: after == null ? null : jsonb(after),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const rulesetVersions: Record<string, number> = {};
+    const events: { environment: string; version: number; flags: string[]; segments: string[] }[] = [];
+    for (const affected of affects) {
+      const bumped = await trx
+        .updateTable("environments")
+        .set((eb) => ({ ruleset_version: eb("ruleset_version", "+", 1) }))
+        .where("key", "=", affected.environment)
+        .returning("ruleset_version")
+        .executeTakeFirst();
+      if (!bumped) throw new NotFoundError(`Environment "${affected.environment}" does not exist.`);
+      const flags = affected.flags ?? [];
+      const segments = affected.segments ?? [];
+      await trx
+        .insertInto("ruleset_changes")
+        .values({
+          environment_key: affected.environment,
+          version: bumped.ruleset_version,
+          flags_changed: jsonb(flags),
+          segments_changed: jsonb(segments),
+          audit_id: audit.id,
+        })
+        .execute();
+      rulesetVersions[affected.environment] = bumped.ruleset_version;
+      events.push({ environment: affected.environment, version: bumped.ruleset_version, flags, segments });
+    }
+    return { result, auditId: audit.id, rulesetVersions, events };
+  });
+
+  for (const event of committed.events) {
+    await deps.bus.publish({ type: "ruleset", ...event }).catch((error) => {
+      // The change is committed; instances that miss the event catch up on reconnect/reload.
+      deps.logger.error({ err: error, environment: event.environment }, "could not publish ruleset change");
+    });
+  }
+  return { result: committed.result, auditId: committed.auditId, rulesetVersions: committed.rulesetVersions };
+}
+
+/** One bump per environment even if a change lists it twice. */
+function mergeAffected(list: AffectedEnvironment[]): AffectedEnvironment[] {
+  const byEnv = new Map<string, { flags: Set<string>; segments: Set<string> }>();
+  for (const a of list) {
+    const entry = byEnv.get(a.environment) ?? { flags: new Set(), segments: new Set() };
+    for (const f of a.flags ?? []) entry.flags.add(f);
+    for (const s of a.segments ?? []) entry.segments.add(s);
+    byEnv.set(a.environment, entry);
+  }
+  return [...byEnv].map(([environment, e]) => ({
+    environment,
+    flags: [...e.flags],
+    segments: [...e.segments],
+  }));
+}

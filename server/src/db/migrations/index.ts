@@ -1,0 +1,14 @@
+/**
+ * @module Every migration, imported statically so bundlers keep them (no folder scan at run time).
+ * Add a new file `NNNN-name.ts` and list it here; never edit one that has shipped.
+ */
+import type { Migration } from "kysely/migration";
+import * as m0001 from "./0001-initial.js";
+import * as m0002 from "./0002-edit-versions.js";
+import * as m0003 from "./0003-shadow-reports.js";
+
+export const migrations: Record<string, Migration> = {
+  "0001-initial": m0001,
+  "0002-edit-versions": m0002,
+  "0003-shadow-reports": m0003,
+};

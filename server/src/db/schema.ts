@@ -1,0 +1,242 @@
+/**
+ * @module The database, described once. Every query is checked against these types; migrations in
+ * `./migrations` create exactly these tables. jsonb columns hold the core wire types (see `@switchyard/core`).
+ */
+
+import type { Clause, Prerequisite, Rule, Serve, ShadowRule, Target, Variation } from "@switchyard/core";
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+
+/** jsonb column: written as the value, read back as the value. */
+type Json<T> = ColumnType<T, T, T>;
+/** timestamptz: read as Date, written as Date or ISO string, defaulted where Generated. */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+/** bigint columns arrive as strings from pg; we keep them as numbers in code (all fit in 2^53). */
+type BigCount = ColumnType<number, number, number>;
+/**
+ * Kysely's `Generated<T>` does not unwrap a `ColumnType`: wrapping `Timestamp` in it would select as the
+ * wrapper type. These spell out the defaulted variants directly.
+ */
+type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type GeneratedBigCount = ColumnType<number, number | undefined, number>;
+
+export type Role = "viewer" | "editor" | "admin";
+export type ApiKeyKind = "admin" | "server" | "client";
+export type ActorType = "user" | "api_key" | "system" | "guard";
+
+export interface EnvironmentsTable {
+  key: string;
+  name: string;
+  /** Position in the release path: development (0) → staging (1) → production (2). */
+  sort_order: number;
+  color: string | null;
+  /** Bumps with every committed change that affects this environment's ruleset. */
+  ruleset_version: GeneratedBigCount;
+  /** Origins allowed to call client endpoints from browsers (CORS). `["*"]` allows any. */
+  cors_origins: Json<string[]>;
+  /** Salt for hashing pilot-user keys in the browser-safe ruleset. */
+  key_hash_salt: string;
+  requires_approval: Generated<boolean>;
+  /** Edit version of the environment's settings (migration 0002). */
+  version: Generated<number>;
+  created_at: CreatedAt;
+}
+
+export interface FlagsTable {
+  key: string;
+  name: string;
+  description: Generated<string>;
+  kind: "boolean" | "string" | "number" | "json";
+  variations: Json<Variation[]>;
+  tags: Json<string[]>;
+  owner: string | null;
+  temporary: Generated<boolean>;
+  client_visible: Generated<boolean>;
+  salt: string;
+  /** Definition version (name, variations, tags…); per-environment state has its own version. */
+  version: Generated<number>;
+  archived_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: GeneratedTimestamp;
+}
+
+/** A flag's state in one environment: the kill switch, targets, rules, fallthrough, shadow. */
+export interface FlagStatesTable {
+  flag_key: string;
+  environment_key: string;
+  on: Generated<boolean>;
+  off_variation: string;
+  prerequisites: Json<Prerequisite[]>;
+  targets: Json<Target[]>;
+  rules: Json<Rule[]>;
+  fallthrough: Json<Serve>;
+  shadow: Json<ShadowRule | null>;
+  version: Generated<number>;
+  updated_at: GeneratedTimestamp;
+  updated_by: string | null;
+}
+
+/** Pilot-user cohorts, per environment (promotion maps them by key). */
+export interface SegmentsTable {
+  environment_key: string;
+  key: string;
+  name: string;
+  description: Generated<string>;
+  included: Json<string[]>;
+  excluded: Json<string[]>;
+  rules: Json<{ id?: string; clauses: Clause[] }[]>;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface UsersTable {
+  id: Generated<number>;
+  email: string;
+  name: string;
+  role: Role;
+  /** scrypt, `scrypt$N$r$p$salt$hash` (base64); null until the user completes setup. */
+  password_hash: string | null;
+  disabled_at: Timestamp | null;
+  /** Edit version (migration 0002). */
+  version: Generated<number>;
+  created_at: CreatedAt;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the cookie token; the token itself is never stored. */
+  token_hash: string;
+  user_id: number;
+  expires_at: Timestamp;
+  created_at: CreatedAt;
+}
+
+/** One-time links: first-run setup and password resets. */
+export interface SetupTokensTable {
+  token_hash: string;
+  user_id: number;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface ApiKeysTable {
+  id: Generated<number>;
+  name: string;
+  kind: ApiKeyKind;
+  /** For admin tokens. */
+  role: Role | null;
+  /** For server and client keys: the one environment they read. */
+  environment_key: string | null;
+  /** SHA-256 of the secret (secrets are 256-bit random, so a fast hash is safe). */
+  key_hash: string;
+  /** First characters of the secret, to recognise a key in lists. */
+  prefix: string;
+  created_by: string | null;
+  created_at: CreatedAt;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+/** Append-only: who did what, when, to what, before and after. */
+export interface AuditLogTable {
+  id: GeneratedBigCount;
+  at: GeneratedTimestamp;
+  actor_type: ActorType;
+  actor_id: string | null;
+  actor_name: string;
+  action: string;
+  target_type: string;
+  target_key: string;
+  environment_key: string | null;
+  flag_key: string | null;
+  reason: string | null;
+  before: Json<unknown> | null;
+  after: Json<unknown> | null;
+}
+
+/**
+ * One row per committed ruleset version: what changed, so the stream can send deltas and
+ * resume after `Last-Event-ID`, and so delivery latency can be measured from `committed_at`.
+ */
+export interface RulesetChangesTable {
+  environment_key: string;
+  version: BigCount;
+  flags_changed: Json<string[]>;
+  segments_changed: Json<string[]>;
+  /** The audit entry this version came from. */
+  audit_id: BigCount | null;
+  committed_at: GeneratedTimestamp;
+}
+
+/** Evaluation counts per hour, from SDK metrics. */
+export interface EvaluationMetricsTable {
+  environment_key: string;
+  flag_key: string;
+  variant: string;
+  hour: Timestamp;
+  count: BigCount;
+}
+
+export interface FlagLastEvaluatedTable {
+  environment_key: string;
+  flag_key: string;
+  at: Timestamp;
+}
+
+/** Every SDK instance seen, with the ruleset version it last acknowledged. */
+export interface SdkInstancesTable {
+  environment_key: string;
+  instance_id: string;
+  sdk: string;
+  version: BigCount | null;
+  applied_at: Timestamp | null;
+  acked_at: Timestamp | null;
+  last_seen_at: Timestamp;
+}
+
+/** Shadow-traffic statistics from SDKs, one row per flush, environment, flag and minute. */
+export interface ShadowReportsTable {
+  id: GeneratedBigCount;
+  environment_key: string;
+  flag_key: string;
+  minute: Timestamp;
+  calls: number;
+  shadowed: number;
+  matches: number;
+  mismatches: number;
+  candidate_errors: number;
+  control_errors: number;
+  timeouts: number;
+  skipped: number;
+  control_latency: Json<number[]>;
+  candidate_latency: Json<number[]>;
+  samples: Json<{ control: unknown; candidate: unknown; at: number }[]>;
+}
+
+export interface Database {
+  environments: EnvironmentsTable;
+  flags: FlagsTable;
+  flag_states: FlagStatesTable;
+  segments: SegmentsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  setup_tokens: SetupTokensTable;
+  api_keys: ApiKeysTable;
+  audit_log: AuditLogTable;
+  ruleset_changes: RulesetChangesTable;
+  evaluation_metrics: EvaluationMetricsTable;
+  flag_last_evaluated: FlagLastEvaluatedTable;
+  sdk_instances: SdkInstancesTable;
+  shadow_reports: ShadowReportsTable;
+}
+
+export type EnvironmentRow = Selectable<EnvironmentsTable>;
+export type FlagRow = Selectable<FlagsTable>;
+export type NewFlagRow = Insertable<FlagsTable>;
+export type FlagStateRow = Selectable<FlagStatesTable>;
+export type FlagStateUpdate = Updateable<FlagStatesTable>;
+export type SegmentRow = Selectable<SegmentsTable>;
+export type UserRow = Selectable<UsersTable>;
+export type ApiKeyRow = Selectable<ApiKeysTable>;
+export type AuditRow = Selectable<AuditLogTable>;

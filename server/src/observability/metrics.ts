@@ -1,0 +1,104 @@
+/**
+ * @module Prometheus metrics, by hand (the text format is simple): request counts and latency per route,
+ * connected streams, ruleset versions per environment, evaluations ingested. Route labels use the matched
+ * route pattern, never the raw path, so cardinality stays bounded.
+ */
+import type { MiddlewareHandler } from "hono";
+import type { AppDeps } from "../deps.js";
+import { sdkServicesFor, streamHubFor } from "../sdk/services.js";
+
+const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+interface Series {
+  count: number;
+  sum: number;
+  buckets: number[];
+}
+
+export class RequestMetrics {
+  private readonly totals = new Map<string, number>();
+  private readonly latency = new Map<string, Series>();
+
+  observe(method: string, route: string, status: number, seconds: number): void {
+    const total = `method="${method}",route="${route}",status="${status}"`;
+    this.totals.set(total, (this.totals.get(total) ?? 0) + 1);
+    const key = `method="${method}",route="${route}"`;
+    const s = this.latency.get(key) ?? { count: 0, sum: 0, buckets: BUCKETS.map(() => 0) };
+    this.latency.set(key, s);
+    s.count++;
+    s.sum += seconds;
+    for (let i = 0; i < BUCKETS.length; i++) {
+      if (seconds <= (BUCKETS[i] as number)) s.buckets[i] = (s.buckets[i] as number) + 1;
+    }
+  }
+
+  render(): string[] {
+    const lines = [
+      "# HELP switchyard_http_requests_total HTTP requests by route and status.",
+      "# TYPE switchyard_http_requests_total counter",
+    ];
+    for (const [labels, n] of this.totals) lines.push(`switchyard_http_requests_total{${labels}} ${n}`);
+    lines.push(
+      "# HELP switchyard_http_request_duration_seconds Request latency.",
+      "# TYPE switchyard_http_request_duration_seconds histogram",
+    );
+    for (const [labels, s] of this.latency) {
+      BUCKETS.forEach((b, i) => {
+        lines.push(`switchyard_http_request_duration_seconds_bucket{${labels},le="${b}"} ${s.buckets[i]}`);
+      });
+      lines.push(`switchyard_http_request_duration_seconds_bucket{${labels},le="+Inf"} ${s.count}`);
+      lines.push(`switchyard_http_request_duration_seconds_sum{${labels}} ${s.sum}`);
+      lines.push(`switchyard_http_request_duration_seconds_count{${labels}} ${s.count}`);
+    }
+    return lines;
+  }
+}
+
+const registries = new WeakMap<AppDeps, RequestMetrics>();
+export function requestMetricsFor(deps: AppDeps): RequestMetrics {
+  const m = registries.get(deps) ?? new RequestMetrics();
+  registries.set(deps, m);
+  return m;
+}
+
+/** Times every request; mounted first. Streams are counted when their response starts. */
+export function timeRequests(deps: AppDeps): MiddlewareHandler {
+  const metrics = requestMetricsFor(deps);
+  return async (c, next) => {
+    const started = performance.now();
+    await next();
+    metrics.observe(
+      c.req.method,
+      c.req.routePath || "unmatched",
+      c.res.status,
+      (performance.now() - started) / 1000,
+    );
+  };
+}
+
+export function renderMetrics(deps: AppDeps, environments: string[]): string {
+  const lines = requestMetricsFor(deps).render();
+  lines.push(
+    "# HELP switchyard_sdk_streams Connected SDK streams on this instance.",
+    "# TYPE switchyard_sdk_streams gauge",
+  );
+  const streams = new Map<string, number>();
+  for (const s of streamHubFor(deps).list())
+    streams.set(s.environment, (streams.get(s.environment) ?? 0) + 1);
+  for (const env of environments)
+    lines.push(`switchyard_sdk_streams{environment="${env}"} ${streams.get(env) ?? 0}`);
+  lines.push(
+    "# HELP switchyard_ruleset_version Ruleset version held in memory.",
+    "# TYPE switchyard_ruleset_version gauge",
+  );
+  for (const env of environments)
+    lines.push(
+      `switchyard_ruleset_version{environment="${env}"} ${deps.rulesets.server(env)?.version ?? -1}`,
+    );
+  lines.push(
+    "# HELP switchyard_evaluations_ingested_total Evaluations reported by SDKs.",
+    "# TYPE switchyard_evaluations_ingested_total counter",
+  );
+  lines.push(`switchyard_evaluations_ingested_total ${sdkServicesFor(deps).usage.ingested}`);
+  return `${lines.join("\n")}\n`;
+}
