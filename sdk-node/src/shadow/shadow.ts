@@ -10,7 +10,7 @@
  */
 import type { Decision, EvaluationContext, JsonValue, ShadowRule } from "@switchyard/core";
 import { deepEqual } from "./equal.js";
-import { ShadowStats } from "./stats.js";
+import { type FlagShadowStats, ShadowStats } from "./stats.js";
 
 export interface ShadowMarker {
   /** True when this run is the shadow: its result is compared and dropped. */
@@ -22,8 +22,18 @@ export interface ShadowMarker {
 export interface ShadowCall<T> {
   control: (marker: ShadowMarker) => T | Promise<T>;
   candidate: (marker: ShadowMarker) => T | Promise<T>;
-  /** Whether the two results agree; default structural equality. A throwing compare counts as an error. */
-  compare?: (control: T, candidate: T) => boolean;
+  /**
+   * Whether the two results agree; default structural equality. It may be async (e.g. to read response
+   * bodies). A throwing or rejecting compare counts as a candidate error.
+   */
+  compare?: (control: T, candidate: T) => boolean | Promise<boolean>;
+  /**
+   * Called synchronously when this call is sampled, before either path starts: the place to copy what
+   * both paths need but only one may consume (an HTTP request's body, for instance).
+   */
+  beforeShadow?: () => void;
+  /** What a mismatch sample keeps of a result (default: the result itself), before `redact`. */
+  describe?: (value: T) => unknown;
   /** Overrides the rule's timeout for the shadow run, in milliseconds. */
   timeoutMs?: number;
 }
@@ -113,6 +123,13 @@ export class ShadowRunner {
     }
     stats.shadowed++;
     this.running.set(flagKey, running + 1);
+    try {
+      call.beforeShadow?.();
+    } catch {
+      this.release(flagKey);
+      stats.candidateErrors++;
+      return primary(PRIMARY);
+    }
     const shadowFn = candidateServed ? call.control : call.candidate;
     let outcome: Outcome<T> | undefined;
     let primaryDone: ((o: Outcome<T>) => void) | undefined;
@@ -238,19 +255,33 @@ export class ShadowRunner {
       return;
     }
     const [control, candidate] = candidateServed ? [outcome.value, primary] : [primary, outcome.value];
-    let same: boolean;
+    const describe = call.describe ?? ((v: T): unknown => v);
+    const tally = (same: boolean) => this.tally(stats, same, () => [describe(control), describe(candidate)]);
+    let same: boolean | Promise<boolean>;
     try {
       same = (call.compare ?? deepEqual)(control, candidate);
     } catch {
       stats.candidateErrors++;
       return;
     }
+    if (typeof same === "boolean") tally(same);
+    else
+      same.then(
+        (s) => tally(s === true),
+        () => {
+          stats.candidateErrors++;
+        },
+      );
+  }
+
+  private tally(stats: FlagShadowStats, same: boolean, described: () => [unknown, unknown]): void {
     if (same) {
       stats.matches++;
       return;
     }
     stats.mismatches++;
     try {
+      const [control, candidate] = described();
       this.stats.sample(stats, {
         control: this.redact(control),
         candidate: this.redact(candidate),
