@@ -1,0 +1,153 @@
+/**
+ * @module `/api/v1/environments/{env}/flags/{flag}/dark-launch`: where a flag is on the strangler path
+ * (see steps.ts) and the one-click move to the next step, saved as an ordinary versioned state edit.
+ */
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { AppEnv } from "../auth/context.js";
+import { editorForWrites } from "../auth/middleware.js";
+import { baseVersion } from "../changes/version.js";
+import type { AppDeps } from "../deps.js";
+import { FlagStateSchema } from "../flags/schemas.js";
+import { getState, updateState } from "../flags/state-store.js";
+import { getFlag } from "../flags/store.js";
+import type { StateFields } from "../flags/validate-state.js";
+import {
+  ifMatchHeader,
+  jsonBody,
+  jsonResponse,
+  RulesetVersionsSchema,
+  standardProblems,
+  writeProblems,
+} from "../openapi/route.js";
+import { ValidationError } from "../problem/errors.js";
+import { validationHook } from "../problem/zod.js";
+import { advance, currentStep, STEPS, StepError } from "./steps.js";
+
+const Params = z.object({ env: z.string().min(1), flag: z.string().min(1) });
+const StepEnum = z.enum(STEPS);
+const StepViewSchema = z.object({
+  step: StepEnum,
+  next: StepEnum.nullable(),
+  candidate: z.string(),
+  control: z.string(),
+  percentage: z.number(),
+  pilotSegment: z.string().nullable(),
+  shadowSampleRate: z.number(),
+});
+const DarkLaunchSchema = StepViewSchema.extend({
+  environment: z.string(),
+  flag: z.string(),
+  version: z.number().int(),
+  /** Done in every environment: the old code path and the flag can be removed. */
+  readyForRemoval: z.boolean(),
+});
+const AdvanceSchema = z
+  .object({
+    to: StepEnum.exclude(["off"]).optional(),
+    segment: z.string().min(1).optional(),
+    percentage: z.number().gt(0).lt(100).optional(),
+    sampleRate: z.number().min(0).max(100).optional(),
+    candidate: z.string().min(1).optional(),
+    control: z.string().min(1).optional(),
+    version: z.number().int().optional(),
+    reason: z.string().max(1000).optional(),
+  })
+  .strict();
+const tags = ["Dark launch"];
+
+const getRoute = createRoute({
+  method: "get",
+  path: "/environments/{env}/flags/{flag}/dark-launch",
+  tags,
+  summary: "The step of the dark-launch path the flag is at (off, shadow, pilot, rollout, done)",
+  request: { params: Params },
+  responses: { 200: jsonResponse(DarkLaunchSchema, "The step"), ...standardProblems },
+});
+const advanceRoute = createRoute({
+  method: "post",
+  path: "/environments/{env}/flags/{flag}/dark-launch/advance",
+  tags,
+  summary: "Move to the next step (or `to`): shadow → pilot cohort → percentage → 100%",
+  request: { params: Params, headers: ifMatchHeader, body: jsonBody(AdvanceSchema) },
+  responses: {
+    200: jsonResponse(
+      z.object({
+        darkLaunch: StepViewSchema,
+        state: FlagStateSchema,
+        version: z.number().int(),
+        rulesetVersions: RulesetVersionsSchema,
+      }),
+      "Moved",
+    ),
+    ...writeProblems,
+  },
+});
+
+const fieldsOf = ({ on, offVariation, targets, rules, fallthrough, prerequisites, shadow }: StateFields) => ({
+  on,
+  offVariation,
+  targets,
+  rules,
+  fallthrough,
+  prerequisites,
+  shadow,
+});
+
+function stepping<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof StepError) throw ValidationError.field(error.field, error.message);
+    throw error;
+  }
+}
+
+export function darkLaunchRoutes(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.use("/environments/:env/flags/:flag/dark-launch/*", editorForWrites());
+
+  app.openapi(getRoute, async (c) => {
+    const { env, flag } = c.req.valid("param");
+    const [definition, state] = await Promise.all([getFlag(deps, flag), getState(deps, env, flag)]);
+    const view = stepping(() => currentStep(state, definition.variations));
+    const others = await deps.db.selectFrom("flag_states").selectAll().where("flag_key", "=", flag).execute();
+    const readyForRemoval = others.every((row) => {
+      try {
+        const rowState = { ...fieldsOf(state), on: row.on, rules: row.rules, fallthrough: row.fallthrough };
+        return currentStep({ ...rowState, shadow: row.shadow }, definition.variations).step === "done";
+      } catch {
+        return false;
+      }
+    });
+    return c.json({ environment: env, flag, version: state.version, readyForRemoval, ...view }, 200);
+  });
+
+  app.openapi(advanceRoute, async (c) => {
+    const { env, flag } = c.req.valid("param");
+    const { version, reason, ...input } = c.req.valid("json");
+    const [definition, state] = await Promise.all([getFlag(deps, flag), getState(deps, env, flag)]);
+    const before = stepping(() => currentStep(state, definition.variations));
+    const next = stepping(() => advance(fieldsOf(state), definition.variations, input));
+    const after = stepping(() => currentStep(next, definition.variations));
+    // The edit is based on the state just read unless the caller names a version (then a stale one is a 409).
+    const base = baseVersion(c, version) ?? state.version;
+    const saved = await updateState(
+      deps,
+      c.get("actor"),
+      env,
+      flag,
+      base,
+      next,
+      reason ?? `Dark launch: ${before.step} → ${describe(after)}`,
+    );
+    return c.json({ darkLaunch: after, ...saved }, 200);
+  });
+  return app;
+}
+
+const describe = (view: { step: string; percentage: number; pilotSegment: string | null }) =>
+  view.step === "rollout"
+    ? `rollout ${view.percentage}%`
+    : view.step === "pilot"
+      ? `pilot (${view.pilotSegment})`
+      : view.step;
