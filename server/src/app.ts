@@ -12,6 +12,7 @@ import { auditRoutes } from "./audit/routes.js";
 import type { AppEnv } from "./auth/context.js";
 import { authenticate } from "./auth/middleware.js";
 import { authRoutes } from "./auth/routes.js";
+import { darkLaunchRoutes } from "./dark-launch/routes.js";
 import { deliveryRoutes } from "./delivery/routes.js";
 import type { AppDeps } from "./deps.js";
 import { environmentRoutes } from "./environments/routes.js";
@@ -108,6 +109,7 @@ export function createApp(deps: AppDeps): App {
   protectedApi.route("/", environmentRoutes(deps));
   protectedApi.route("/", flagRoutes(deps));
   protectedApi.route("/", stateRoutes(deps));
+  protectedApi.route("/", darkLaunchRoutes(deps));
   protectedApi.route("/", segmentRoutes(deps));
   protectedApi.route("/", keyRoutes(deps));
   protectedApi.route("/", userRoutes(deps));
