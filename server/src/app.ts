@@ -27,6 +27,7 @@ import { requireJsonBodies } from "./problem/content-type.js";
 import { NotFoundError, PayloadTooLargeError } from "./problem/errors.js";
 import { handleError } from "./problem/respond.js";
 import { validationHook } from "./problem/zod.js";
+import { promotionRoutes } from "./promotion/routes.js";
 import { sdkRoutes } from "./sdk/routes.js";
 import { segmentRoutes } from "./segments/routes.js";
 import { shadowRoutes } from "./shadow/routes.js";
@@ -114,6 +115,7 @@ export function createApp(deps: AppDeps): App {
   protectedApi.route("/", keyRoutes(deps));
   protectedApi.route("/", userRoutes(deps));
   protectedApi.route("/", auditRoutes(deps));
+  protectedApi.route("/", promotionRoutes(deps));
   api.route("/", protectedApi);
   app.route("/api/v1", api);
   mountApiDocs(app);

@@ -214,6 +214,53 @@ export interface ShadowReportsTable {
   samples: Json<{ control: unknown; candidate: unknown; at: number }[]>;
 }
 
+export type PromotionGate =
+  | { type: "approval" }
+  | { type: "soak"; minutes: number; maxMismatchRate?: number };
+
+/** A promotion: one flag setup copied from one environment to others (see `src/promotion/`). */
+export interface PromotionsTable {
+  id: Generated<number>;
+  from_environment: string;
+  to_environments: Json<string[]>;
+  selector: Json<{ flags: string[] } | { tag: string }>;
+  /** The flags the selector resolved to when the promotion was requested. */
+  flags: Json<string[]>;
+  gate: Json<PromotionGate | null>;
+  status: "pending" | "applied" | "rejected" | "failed" | "reverted";
+  preview_hash: string;
+  preview: Json<unknown>;
+  /** Per flag: the source setup as previewed (what is applied) and its source version. */
+  source_states: Json<Record<string, unknown>>;
+  /** Per environment, per flag: the target setups the promotion replaced (what a revert puts back). */
+  replaced_states: Json<Record<string, Record<string, unknown>>> | null;
+  /** Per environment, per flag: the state version the promotion wrote. */
+  applied_versions: Json<Record<string, Record<string, number>>> | null;
+  reason: string | null;
+  error: string | null;
+  requested_by: string;
+  /** `type:id` of the requesting actor, so the requester cannot approve their own promotion. */
+  requested_by_id: string;
+  requested_at: GeneratedTimestamp;
+  applied_by: string | null;
+  applied_at: Timestamp | null;
+  reverted_by: string | null;
+  reverted_at: Timestamp | null;
+}
+
+/** What passed (or failed) which gate of a promotion, when, and by whom. */
+export interface PromotionGateEventsTable {
+  id: Generated<number>;
+  promotion_id: number;
+  gate: "approval" | "soak" | "apply";
+  outcome: "passed" | "rejected" | "failed";
+  actor_name: string;
+  actor_id: string | null;
+  comment: string | null;
+  details: Json<unknown> | null;
+  at: GeneratedTimestamp;
+}
+
 export interface Database {
   environments: EnvironmentsTable;
   flags: FlagsTable;
@@ -229,6 +276,8 @@ export interface Database {
   flag_last_evaluated: FlagLastEvaluatedTable;
   sdk_instances: SdkInstancesTable;
   shadow_reports: ShadowReportsTable;
+  promotions: PromotionsTable;
+  promotion_gate_events: PromotionGateEventsTable;
 }
 
 export type EnvironmentRow = Selectable<EnvironmentsTable>;

@@ -1,0 +1,126 @@
+/** @module Reading promotions and their gate records, as the API shows them. */
+
+import type { Kysely, Selectable } from "kysely";
+import { sql } from "kysely";
+import type { Actor } from "../auth/actor.js";
+import type { Trx } from "../changes/commit.js";
+import { jsonb } from "../db/json.js";
+import type { Database } from "../db/schema.js";
+import type { AppDeps } from "../deps.js";
+import { NotFoundError } from "../problem/errors.js";
+
+type PromotionRow = Selectable<Database["promotions"]>;
+type GateEventRow = Selectable<Database["promotion_gate_events"]>;
+
+const iso = (d: Date | string | null) => (d == null ? null : new Date(d).toISOString());
+
+/** Identity of an actor across requests: the requester of a promotion cannot approve it. */
+export const actorIdentity = (actor: Actor) => `${actor.type}:${actor.id ?? actor.name}`;
+
+export function gateEventView(row: GateEventRow) {
+  return {
+    gate: row.gate,
+    outcome: row.outcome,
+    by: row.actor_name,
+    at: iso(row.at) as string,
+    comment: row.comment,
+    details: row.details ?? null,
+  };
+}
+
+export function promotionSummary(row: PromotionRow) {
+  return {
+    id: row.id,
+    from: row.from_environment,
+    to: row.to_environments,
+    selector: row.selector,
+    flags: row.flags,
+    gate: row.gate,
+    status: row.status,
+    reason: row.reason,
+    error: row.error,
+    requestedBy: row.requested_by,
+    requestedAt: iso(row.requested_at) as string,
+    appliedBy: row.applied_by,
+    appliedAt: iso(row.applied_at),
+    revertedBy: row.reverted_by,
+    revertedAt: iso(row.reverted_at),
+  };
+}
+
+export function promotionView(row: PromotionRow, events: GateEventRow[]) {
+  return {
+    ...promotionSummary(row),
+    previewHash: row.preview_hash,
+    preview: row.preview,
+    replaced: row.replaced_states,
+    appliedVersions: row.applied_versions,
+    gateRecord: events.map(gateEventView),
+  };
+}
+
+export async function listPromotions(deps: Pick<AppDeps, "db">, filter: { status?: string; limit?: number }) {
+  let query = deps.db
+    .selectFrom("promotions")
+    .selectAll()
+    .orderBy("id", "desc")
+    .limit(filter.limit ?? 100);
+  if (filter.status) query = query.where("status", "=", filter.status as PromotionRow["status"]);
+  return (await query.execute()).map(promotionSummary);
+}
+
+export async function getPromotion(deps: Pick<AppDeps, "db">, id: number) {
+  const row = await deps.db.selectFrom("promotions").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!row) throw new NotFoundError(`No promotion ${id}.`);
+  const events = await deps.db
+    .selectFrom("promotion_gate_events")
+    .selectAll()
+    .where("promotion_id", "=", id)
+    .orderBy("id")
+    .execute();
+  return promotionView(row, events);
+}
+
+export async function lockPromotion(trx: Trx, id: number): Promise<PromotionRow> {
+  const row = await trx
+    .selectFrom("promotions")
+    .selectAll()
+    .where("id", "=", id)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row) throw new NotFoundError(`No promotion ${id}.`);
+  return row;
+}
+
+/** Ids are drawn before the transaction so the audit entry can name the promotion it creates. */
+export async function nextPromotionId(db: Kysely<Database>): Promise<number> {
+  const { rows } = await sql<{ id: string | number }>`select nextval('promotions_id_seq') as id`.execute(db);
+  return Number(rows[0]?.id);
+}
+
+export async function recordGateEvent(
+  trx: Trx,
+  promotionId: number,
+  event: {
+    gate: GateEventRow["gate"];
+    outcome: GateEventRow["outcome"];
+    actor: Actor;
+    comment?: string | null;
+    details?: unknown;
+    at: Date;
+  },
+) {
+  await trx
+    .insertInto("promotion_gate_events")
+    .values({
+      promotion_id: promotionId,
+      gate: event.gate,
+      outcome: event.outcome,
+      actor_name: event.actor.name,
+      actor_id: actorIdentity(event.actor),
+      comment: event.comment ?? null,
+      details: event.details === undefined ? null : jsonb(event.details),
+      at: event.at,
+    })
+    .execute();
+}
