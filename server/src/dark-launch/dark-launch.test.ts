@@ -40,7 +40,7 @@ describe("the dark-launch path, as state", () => {
 
     const done = advance(rollout, variations, {});
     expect(currentStep(done, variations)).toMatchObject({ step: "done", next: null, percentage: 100 });
-    expect(done.shadow).toBeNull();
+    expect(done.shadow).toMatchObject({ sampleRate: 0, candidateVariation: "on" });
     expect(done.rules).toEqual([]);
     expect(() => advance(done, variations, {})).toThrow(/no next step/);
   });

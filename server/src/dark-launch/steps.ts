@@ -173,7 +173,13 @@ export function advance(state: StateFields, variations: Variation[], input: Adva
       };
     }
     case "done":
-      // Everyone runs the new code; comparing with the old one has served its purpose.
-      return { ...base, rules: otherRules, fallthrough: { variation: candidate }, shadow: null };
+      // Everyone runs the new code and comparing has served its purpose: sampling stops, but the rule keeps
+      // naming the candidate variation, which is how SDKs know that serving it means "run the new code".
+      return {
+        ...base,
+        rules: otherRules,
+        fallthrough: { variation: candidate },
+        shadow: { ...shadow(), sampleRate: 0 },
+      };
   }
 }
