@@ -13,6 +13,7 @@ import { migrateToLatest, openDatabase } from "./db/index.js";
 import type { AppDeps, ChangeBus, RulesetStore } from "./deps.js";
 import { ensureAdminKey } from "./keys/store.js";
 import { ConflictError } from "./problem/errors.js";
+import { startGateTimer } from "./promotion/gates.js";
 import { createRulesetStore } from "./rulesets/store.js";
 import { closeSdkServices } from "./sdk/services.js";
 import { type DemoSeed, isDatabaseEmpty, seedDemo } from "./seed/demo.js";
@@ -37,6 +38,10 @@ export interface StartServerOptions {
   bootstrapAdmin?: boolean;
   /** How long close() lets in-flight requests finish before cutting connections (default 5 s). */
   shutdownGraceMs?: number;
+  /** How often pending promotions' soak gates are checked (default 30 s); the clock is `deps.now`. */
+  gateIntervalMs?: number;
+  /** The clock (schedules, soak gates, sessions); default `() => new Date()`. */
+  now?: () => Date;
 }
 
 export interface RunningServer {
@@ -59,7 +64,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     await migrateToLatest(database.db);
     bus = await createChangeBus(database, logger);
     const configured = { publicUrl: options.publicUrl ?? "", adminUiDir: options.adminUiDir };
-    const partial = { db: database.db, bus, logger, now: () => new Date(), config: configured };
+    const now = options.now ?? (() => new Date());
+    const partial = { db: database.db, bus, logger, now, config: configured };
     const seeded = options.seedDemo && (await isDatabaseEmpty(partial)) ? await seedOnce(partial) : undefined;
     rulesets = await createRulesets(partial);
     const deps: AppDeps = { ...partial, rulesets };
@@ -80,11 +86,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const url = `http://${options.host && options.host !== "0.0.0.0" ? options.host : "127.0.0.1"}:${port}`;
     configured.publicUrl = options.publicUrl ?? `http://localhost:${port}`;
     const setupUrl = options.bootstrapAdmin === false ? null : await ensureFirstAdmin(deps);
+    const stopGates = startGateTimer(deps, { intervalMs: options.gateIntervalMs });
 
     let closing: Promise<void> | undefined;
     const close = () => {
       closing ??= (async () => {
         const stopped = new Promise<void>((done) => server.close(() => done()));
+        stopGates();
         await closeSdkServices(deps);
         await rulesets?.close();
         await bus?.close();

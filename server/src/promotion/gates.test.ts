@@ -1,0 +1,192 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestServer, json, read, type TestServer } from "../../test/harness.js";
+import { advanceGates } from "./gates.js";
+
+let t: TestServer;
+const clock = new Date("2026-03-02T09:00:00Z");
+const minutes = (n: number) => new Date(clock.getTime() + n * 60_000);
+beforeAll(async () => {
+  t = await createTestServer({ seedDemo: true, now: () => clock });
+});
+afterAll(() => t.close());
+
+const state = async (env: string, flag: string) =>
+  read(await t.request(`/api/v1/environments/${env}/flags/${flag}`, { headers: t.auth() }));
+
+async function patch(env: string, flag: string, changes: Record<string, unknown>) {
+  const current = await state(env, flag);
+  const res = await t.request(
+    `/api/v1/environments/${env}/flags/${flag}`,
+    json("PATCH", { version: current.version, ...changes }, t.auth()),
+  );
+  expect(res.status).toBe(200);
+}
+
+async function requestPromotion(flag: string, gate: unknown, secret?: string) {
+  const selection = { from: "staging", to: ["production"], flags: [flag] };
+  const preview = await read(
+    await t.request("/api/v1/promotions/preview", json("POST", selection, t.auth(secret))),
+  );
+  const res = await t.request(
+    "/api/v1/promotions",
+    json("POST", { ...selection, expectedPreview: preview.hash, gate }, t.auth(secret)),
+  );
+  expect(res.status).toBe(201);
+  return { preview, created: await read(res) };
+}
+
+describe("approval gate", () => {
+  it("waits for another editor: self-approval and viewers are refused, a second editor applies it", async () => {
+    const alice = await t.createKey("admin", "editor");
+    const bob = await t.createKey("admin", "editor");
+    const viewer = await t.createKey("admin", "viewer");
+    await patch("staging", "theme-config", { fallthrough: { variation: "dark" } });
+    const before = await state("production", "theme-config");
+    const { preview, created } = await requestPromotion("theme-config", { type: "approval" }, alice);
+    expect(created.status).toBe("pending");
+    expect(await state("production", "theme-config")).toEqual(before);
+
+    const approve = (secret: string, comment = "looks good") =>
+      t.request(`/api/v1/promotions/${created.id}/approve`, json("POST", { comment }, t.auth(secret)));
+    const self = await approve(alice);
+    expect(self.status).toBe(403);
+    expect(self.headers.get("content-type")).toContain("application/problem+json");
+    expect((await read(self)).detail).toContain("another editor or admin");
+    expect((await approve(viewer)).status).toBe(403);
+    expect(await state("production", "theme-config")).toEqual(before);
+
+    const approved = await approve(bob, "checked the dark theme in staging");
+    expect(approved.status).toBe(200);
+    const body = await read(approved);
+    expect(body.status).toBe("applied");
+    expect(body.promotion.gateRecord).toEqual([
+      expect.objectContaining({
+        gate: "approval",
+        outcome: "passed",
+        comment: "checked the dark theme in staging",
+      }),
+    ]);
+    const after = await state("production", "theme-config");
+    expect(after.fallthrough).toEqual(preview.targets[0].flags[0].after.fallthrough);
+    expect((await approve(bob)).status).toBe(409);
+  });
+
+  it("records a rejection with its reason and never applies", async () => {
+    const alice = await t.createKey("admin", "editor");
+    await patch("staging", "banner-text", { offVariation: "sale" });
+    const before = await state("production", "banner-text");
+    const { created } = await requestPromotion("banner-text", { type: "approval" }, alice);
+    const noReason = await t.request(`/api/v1/promotions/${created.id}/reject`, json("POST", {}, t.auth()));
+    expect(noReason.status).toBe(400);
+    const rejected = await t.request(
+      `/api/v1/promotions/${created.id}/reject`,
+      json("POST", { comment: "not during the sale" }, t.auth()),
+    );
+    expect(rejected.status).toBe(200);
+    const body = await read(rejected);
+    expect(body.status).toBe("rejected");
+    expect(body.promotion.gateRecord[0]).toMatchObject({
+      outcome: "rejected",
+      comment: "not during the sale",
+    });
+    expect(await state("production", "banner-text")).toEqual(before);
+  });
+});
+
+describe("soak gate", () => {
+  it("applies once the source setup has been live long enough, not while a guard is tripped", async () => {
+    await patch("staging", "search-ranking", {
+      fallthrough: {
+        rollout: {
+          weights: [
+            { variation: "classic", weight: 20_000 },
+            { variation: "hybrid", weight: 80_000 },
+          ],
+        },
+      },
+    });
+    const liveSince = clock;
+    const { preview, created } = await requestPromotion("search-ranking", { type: "soak", minutes: 60 });
+    expect(created.status).toBe("pending");
+    const before = await state("production", "search-ranking");
+    let tripped = true;
+    const guardsTripped = async () => tripped;
+
+    expect((await advanceGates(t.deps, minutes(30), { guardsTripped })).waiting).toEqual([
+      { id: created.id, why: expect.stringContaining("30 of 60 minutes") },
+    ]);
+    const early = await advanceGates(t.deps, minutes(61), { guardsTripped });
+    expect(early.waiting[0]?.why).toContain("guard");
+    expect(await state("production", "search-ranking")).toEqual(before);
+
+    tripped = false;
+    await t.deps.db
+      .insertInto("shadow_reports")
+      .values({
+        environment_key: "staging",
+        flag_key: "search-ranking",
+        minute: minutes(10),
+        calls: 100,
+        shadowed: 100,
+        matches: 50,
+        mismatches: 50,
+        candidate_errors: 0,
+        control_errors: 0,
+        timeouts: 0,
+        skipped: 0,
+        control_latency: JSON.stringify([]) as unknown as number[],
+        candidate_latency: JSON.stringify([]) as unknown as number[],
+        samples: JSON.stringify([]) as unknown as [],
+      })
+      .execute();
+    const mismatching = await advanceGates(t.deps, minutes(61), { guardsTripped });
+    expect(mismatching.waiting[0]?.why).toContain("mismatch rate");
+    await t.deps.db.deleteFrom("shadow_reports").where("flag_key", "=", "search-ranking").execute();
+
+    const progress = await advanceGates(t.deps, minutes(61), { guardsTripped });
+    expect(progress.applied).toEqual([created.id]);
+    const after = await state("production", "search-ranking");
+    expect(after.fallthrough).toEqual(preview.targets[0].flags[0].after.fallthrough);
+    const record = await read(await t.request(`/api/v1/promotions/${created.id}`, { headers: t.auth() }));
+    expect(record.status).toBe("applied");
+    expect(record.appliedBy).toBe("promotion soak gate");
+    expect(record.gateRecord[0]).toMatchObject({ gate: "soak", outcome: "passed" });
+    expect(record.gateRecord[0].details.flags["search-ranking"].liveSince).toBe(liveSince.toISOString());
+  });
+
+  it("fails a soak promotion whose source changed after it was requested", async () => {
+    await patch("staging", "max-items", { fallthrough: { variation: "small" } });
+    const { created } = await requestPromotion("max-items", { type: "soak", minutes: 5 });
+    await patch("staging", "max-items", { fallthrough: { variation: "large" } });
+    const progress = await advanceGates(t.deps, minutes(10), { guardsTripped: async () => false });
+    expect(progress.failed).toEqual([{ id: created.id, why: expect.stringContaining("changed in staging") }]);
+    const record = await read(await t.request(`/api/v1/promotions/${created.id}`, { headers: t.auth() }));
+    expect(record.status).toBe("failed");
+  });
+});
+
+describe("pipeline view", () => {
+  it("shows each flag across environments in release order, where they match and where promote applies", async () => {
+    const res = await t.request("/api/v1/promotions/pipeline?tag=checkout", { headers: t.auth() });
+    expect(res.status).toBe(200);
+    const body = await read(res);
+    expect(body.environments.map((e: { key: string }) => e.key)).toEqual([
+      "development",
+      "staging",
+      "production",
+    ]);
+    expect(body.flags.map((f: { flag: string }) => f.flag)).toEqual(["new-checkout"]);
+    const journey = body.flags[0].environments;
+    expect(journey.map((j: { environment: string }) => j.environment)).toEqual([
+      "development",
+      "staging",
+      "production",
+    ]);
+    expect(journey[0]).toMatchObject({ sameAsPrevious: null, promote: null });
+    expect(journey[2]).toMatchObject({
+      sameAsPrevious: false,
+      promote: { from: "staging", to: "production", blockedBy: [] },
+    });
+    expect(body.flags[0].inSync).toBe(false);
+  });
+});
