@@ -1,9 +1,13 @@
-/** @module Which flags are in use: hourly evaluation counts per variant and "last evaluated", per environment. */
+/**
+ * @module Which flags are in use: hourly evaluation counts per variant and "last evaluated", per environment
+ * (`/api/v1/flags/{flag}/usage`), and the overview of every flag with its stale verdict (`/api/v1/usage`).
+ */
 import { Hono } from "hono";
 import type { AppEnv } from "../auth/context.js";
 import { authenticate } from "../auth/middleware.js";
 import type { AppDeps } from "../deps.js";
 import { NotFoundError, ValidationError } from "../problem/errors.js";
+import { type StaleInputFlag, staleVerdict } from "./stale.js";
 
 const DAY_MS = 86_400_000;
 
@@ -14,8 +18,82 @@ function dateParam(raw: string | undefined, name: string, fallback: Date): Date 
   return new Date(t);
 }
 
+function staleDaysParam(raw: string | undefined): number {
+  if (raw === undefined) return 30;
+  if (!/^\d{1,4}$/.test(raw) || Number(raw) < 1) {
+    throw ValidationError.field("staleAfterDays", "must be a whole number of days from 1 to 9999");
+  }
+  return Number(raw);
+}
+
+/** `Map.groupBy`, which Node 20 lacks. */
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
+/** Every flag: evaluations in the last 7 days per environment, last evaluated, and whether it is stale. */
+async function usageOverview(deps: AppDeps, staleAfterDays: number) {
+  const now = deps.now();
+  const weekAgo = new Date(now.getTime() - 7 * DAY_MS);
+  const [flags, states, last, counts] = await Promise.all([
+    deps.db
+      .selectFrom("flags")
+      .select(["key", "temporary", "created_at"])
+      .where("archived_at", "is", null)
+      .orderBy("key")
+      .execute(),
+    deps.db.selectFrom("flag_states").selectAll().execute(),
+    deps.db.selectFrom("flag_last_evaluated").select(["flag_key", "environment_key", "at"]).execute(),
+    deps.db
+      .selectFrom("evaluation_metrics")
+      .select(["flag_key", "environment_key", (eb) => eb.fn.sum<string>("count").as("total")])
+      .where("hour", ">=", weekAgo)
+      .groupBy(["flag_key", "environment_key"])
+      .execute(),
+  ]);
+  const lastOf = new Map(last.map((l) => [`${l.flag_key}\u0000${l.environment_key}`, new Date(l.at)]));
+  const statesOf = groupBy(states, (s) => s.flag_key);
+  const countsOf = groupBy(counts, (c) => c.flag_key);
+  return flags.map((flag) => {
+    const input: StaleInputFlag = {
+      key: flag.key,
+      temporary: flag.temporary,
+      createdAt: new Date(flag.created_at),
+      environments: (statesOf.get(flag.key) ?? []).map((s) => ({
+        environment: s.environment_key,
+        on: s.on,
+        offVariation: s.off_variation,
+        hasTargets: s.targets.some((t) => t.values.length > 0),
+        hasRules: s.rules.length > 0,
+        fallthrough: s.fallthrough,
+        updatedAt: new Date(s.updated_at),
+        lastEvaluated: lastOf.get(`${flag.key}\u0000${s.environment_key}`) ?? null,
+      })),
+    };
+    return {
+      flag: flag.key,
+      temporary: flag.temporary,
+      evaluationsLast7Days: Object.fromEntries(
+        (countsOf.get(flag.key) ?? []).map((c) => [c.environment_key, Number(c.total)]),
+      ),
+      ...staleVerdict(input, now, staleAfterDays),
+    };
+  });
+}
+
 export function usageRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
+  app.get("/api/v1/usage", authenticate(deps), async (c) => {
+    const staleAfterDays = staleDaysParam(c.req.query("staleAfterDays"));
+    return c.json({ staleAfterDays, flags: await usageOverview(deps, staleAfterDays) });
+  });
   app.get("/api/v1/flags/:flag/usage", authenticate(deps), async (c) => {
     const flag = c.req.param("flag");
     const exists = await deps.db.selectFrom("flags").select("key").where("key", "=", flag).executeTakeFirst();
