@@ -183,7 +183,9 @@ describe("promotion safety", () => {
       expectedPreview: body.hash,
     });
     expect(res.status).toBe(400);
-    expect((await read(res)).detail).toContain('segment "beta-testers"');
+    const problem = await read(res);
+    expect(problem.detail).toContain('segment "beta-testers"');
+    expect(problem.errors[0].path).toBe("production.beta-search.rules.0.clauses.0.values.0");
     expect(await state("production", "beta-search")).toEqual(before);
   });
 

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestServer, json, read, type TestServer } from "../../test/harness.js";
-import { advanceGates } from "./gates.js";
+import { advanceGates, startGateTimer } from "./gates.js";
 
 let t: TestServer;
-const clock = new Date("2026-03-02T09:00:00Z");
+let clock = new Date("2026-03-02T09:00:00Z");
 const minutes = (n: number) => new Date(clock.getTime() + n * 60_000);
 beforeAll(async () => {
   t = await createTestServer({ seedDemo: true, now: () => clock });
@@ -165,6 +165,30 @@ describe("soak gate", () => {
   });
 });
 
+describe("gate timer", () => {
+  it("checks soak gates on an interval with the server's clock", async () => {
+    await patch("staging", "theme-config", { fallthrough: { variation: "light" } });
+    const { created } = await requestPromotion("theme-config", { type: "soak", minutes: 15 });
+    const started = clock;
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    const stop = startGateTimer(t.deps, { intervalMs: 1000, guardsTripped: async () => false });
+    try {
+      clock = new Date(started.getTime() + 14 * 60_000);
+      vi.advanceTimersByTime(1000);
+      const status = async () =>
+        (await read(await t.request(`/api/v1/promotions/${created.id}`, { headers: t.auth() }))).status;
+      expect(await status()).toBe("pending");
+      clock = new Date(started.getTime() + 16 * 60_000);
+      vi.advanceTimersByTime(1000);
+      await vi.waitFor(async () => expect(await status()).toBe("applied"), { timeout: 5000, interval: 20 });
+    } finally {
+      stop();
+      vi.useRealTimers();
+      clock = started;
+    }
+  });
+});
+
 describe("pipeline view", () => {
   it("shows each flag across environments in release order, where they match and where promote applies", async () => {
     const res = await t.request("/api/v1/promotions/pipeline?tag=checkout", { headers: t.auth() });
@@ -188,5 +212,23 @@ describe("pipeline view", () => {
       promote: { from: "staging", to: "production", blockedBy: [] },
     });
     expect(body.flags[0].inSync).toBe(false);
+  });
+});
+
+describe("roles", () => {
+  it("lets viewers read and preview but not decide", async () => {
+    const viewer = await t.createKey("admin", "viewer");
+    const list = await t.request("/api/v1/promotions", { headers: t.auth(viewer) });
+    expect(list.status).toBe(200);
+    const [first] = (await read(list)).promotions;
+    expect((await t.request(`/api/v1/promotions/${first.id}`, { headers: t.auth(viewer) })).status).toBe(200);
+    expect((await t.request("/api/v1/promotions/pipeline", { headers: t.auth(viewer) })).status).toBe(200);
+    const preview = await t.request(
+      "/api/v1/promotions/preview",
+      json("POST", { from: "staging", to: ["production"], flags: ["max-items"] }, t.auth(viewer)),
+    );
+    expect(preview.status).toBe(200);
+    const revert = await t.request(`/api/v1/promotions/${first.id}/revert`, json("POST", {}, t.auth(viewer)));
+    expect(revert.status).toBe(403);
   });
 });

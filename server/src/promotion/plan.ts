@@ -176,6 +176,7 @@ async function missingSegments(trx: Trx, environment: string, flag: string, setu
         flag,
         kind: "missing-segment",
         segment: ref.key,
+        path: ref.path,
         message: `Flag "${flag}" uses segment "${ref.key}" in ${ref.where}, but ${environment} has no segment "${ref.key}". Segments are per environment and are not copied: create it in ${environment} first.`,
       }),
     );

@@ -122,8 +122,10 @@ const selectorOf = (body: { flags?: string[]; tag?: string }): PromotionSelector
 export function promotionRoutes(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   const editor = requireRole("editor");
-  app.use("/promotions", async (c, next) => (c.req.method === "POST" ? editor(c, next) : next()));
-  app.use("/promotions/:id/*", editor);
+  // Reads and previews change nothing: viewers may. Promoting, deciding and reverting need an editor.
+  app.use("/promotions/*", async (c, next) =>
+    c.req.method === "POST" && !c.req.path.endsWith("/promotions/preview") ? editor(c, next) : next(),
+  );
 
   const outcome = async (result: { id: number; rulesetVersions?: Record<string, number> }) => {
     const promotion = await getPromotion(deps, result.id);

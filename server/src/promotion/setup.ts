@@ -44,15 +44,22 @@ export function fingerprint(state: StateFields): string {
 }
 
 /** Segment keys a setup refers to (rule clauses and the shadow segment), with where they are used. */
-export function segmentReferences(state: StateFields): { key: string; where: string }[] {
-  const refs: { key: string; where: string }[] = [];
+export function segmentReferences(state: StateFields): { key: string; where: string; path: string }[] {
+  const refs: { key: string; where: string; path: string }[] = [];
   for (const [i, rule] of state.rules.entries()) {
-    for (const clause of rule.clauses) {
+    for (const [j, clause] of rule.clauses.entries()) {
       if (clause.op !== "segmentMatch") continue;
-      for (const value of clause.values)
-        refs.push({ key: String(value), where: `rule ${i + 1} ("${rule.id}")` });
+      for (const [k, value] of clause.values.entries()) {
+        refs.push({
+          key: String(value),
+          where: `rule ${i + 1} ("${rule.id}")`,
+          path: `rules.${i}.clauses.${j}.values.${k}`,
+        });
+      }
     }
   }
-  if (state.shadow?.segment) refs.push({ key: state.shadow.segment, where: "shadow sampling" });
+  if (state.shadow?.segment) {
+    refs.push({ key: state.shadow.segment, where: "shadow sampling", path: "shadow.segment" });
+  }
   return refs;
 }
