@@ -1,0 +1,27 @@
+/** @module The app's providers (query cache, router) around its routes; tests pass their own. */
+import { type QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { useState } from "react";
+import { type BaseLocationHook, Router } from "wouter";
+import { createQueryClient } from "../api/query.js";
+import { AppRoutes } from "./routes.js";
+
+export interface AppProps {
+  queryClient?: QueryClient;
+  /** A wouter location hook (e.g. `memoryLocation().hook` in tests); the browser's by default. */
+  locationHook?: BaseLocationHook;
+}
+
+export function App({ queryClient, locationHook }: AppProps) {
+  const [client] = useState(() => queryClient ?? createQueryClient());
+  return (
+    <QueryClientProvider client={client}>
+      {locationHook ? (
+        <Router hook={locationHook}>
+          <AppRoutes />
+        </Router>
+      ) : (
+        <AppRoutes />
+      )}
+    </QueryClientProvider>
+  );
+}

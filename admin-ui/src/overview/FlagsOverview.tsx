@@ -1,0 +1,250 @@
+/**
+ * @module `/flags`: every flag, one column per environment showing on/off and what it serves; search
+ * and filters (kept in the URL), keyboard navigation (↑/↓, Page Up/Down, Home/End, Enter opens, `/`
+ * searches), a kill button per cell, and a virtualised list so thousands of flags stay smooth.
+ */
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { type KeyboardEvent, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useLocation, useSearch } from "wouter";
+import { useEnvironments, useFlags, useStatesByEnvironment } from "../api/flags.js";
+import type { Environment, FlagSummary } from "../api/types.js";
+import { useCan } from "../auth/session.js";
+import { ErrorBanner } from "../components/ErrorBanner.js";
+import { KillDialog } from "../kill/KillDialog.js";
+import { FilterBar } from "./FilterBar.js";
+import {
+  EMPTY_FILTER,
+  filterChoices,
+  filterFlags,
+  filterFromSearch,
+  filterToSearch,
+  type OverviewFilter,
+} from "./filter.js";
+import { OverviewRow, ROW_HEIGHT } from "./OverviewRow.js";
+
+export const flagHref = (key: string) => `/flags/${encodeURIComponent(key)}`;
+
+const PAGE_ROWS = 10;
+
+export function FlagsOverview() {
+  const search = useSearch();
+  const [, navigate] = useLocation();
+  const filter = useMemo(() => filterFromSearch(search), [search]);
+  const setFilter = useCallback(
+    (next: OverviewFilter) => {
+      const query = filterToSearch(next);
+      navigate(query ? `/flags?${query}` : "/flags", { replace: true });
+    },
+    [navigate],
+  );
+
+  const environments = useEnvironments();
+  const flags = useFlags();
+  const envs = environments.data ?? [];
+  const envKeys = useMemo(() => envs.map((e) => e.key), [envs]);
+  const states = useStatesByEnvironment(envKeys);
+  const canKill = useCan("editor");
+
+  const all = flags.data ?? [];
+  const rows = useMemo(() => filterFlags(flags.data ?? [], filter), [flags.data, filter]);
+  const choices = useMemo(() => filterChoices(flags.data ?? []), [flags.data]);
+
+  const [activeKey, setActiveKey] = useState<string | null>(null);
+  const found = activeKey === null ? -1 : rows.findIndex((f) => f.key === activeKey);
+  const activeIndex = found >= 0 ? found : rows.length > 0 ? 0 : -1;
+
+  const [killing, setKilling] = useState<{ flag: string; env: Environment } | null>(null);
+  const [announcement, setAnnouncement] = useState("");
+
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const gridRef = useRef<HTMLTableElement>(null);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    initialRect: { width: 1200, height: 800 },
+  });
+
+  const moveTo = (index: number) => {
+    const row = rows[Math.max(0, Math.min(rows.length - 1, index))];
+    if (!row) return;
+    setActiveKey(row.key);
+    virtualizer.scrollToIndex(rows.indexOf(row), { align: "auto" });
+  };
+
+  const onGridKeyDown = (event: KeyboardEvent<HTMLTableElement>) => {
+    if (event.target !== event.currentTarget) return; // keys inside a cell's buttons are theirs
+    const moves: Record<string, number> = {
+      ArrowDown: activeIndex + 1,
+      ArrowUp: activeIndex - 1,
+      PageDown: activeIndex + PAGE_ROWS,
+      PageUp: activeIndex - PAGE_ROWS,
+      Home: 0,
+      End: rows.length - 1,
+    };
+    const target = moves[event.key];
+    if (target !== undefined) {
+      event.preventDefault();
+      moveTo(target);
+    } else if (event.key === "Enter") {
+      const row = rows[activeIndex];
+      if (row) {
+        event.preventDefault();
+        navigate(flagHref(row.key));
+      }
+    }
+  };
+
+  // `/` jumps to the search box from anywhere on the page, as on most list screens.
+  useEffect(() => {
+    const onKey = (event: globalThis.KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      const typing = target?.closest("input, textarea, select, [contenteditable='true'], [role='dialog']");
+      if (event.key === "/" && !typing && !event.metaKey && !event.ctrlKey) {
+        event.preventDefault();
+        searchRef.current?.focus();
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+
+  const loading = flags.isPending || environments.isPending;
+  const error = flags.error ?? environments.error ?? states.error;
+  const columns = `minmax(16rem, 2fr) repeat(${Math.max(envs.length, 1)}, minmax(10rem, 1fr))`;
+  const activeRow = rows[activeIndex];
+
+  return (
+    <section className="page overview" aria-labelledby="overview-title">
+      <header className="page-header">
+        <h1 id="overview-title">Flags</h1>
+        <p className="muted small" aria-live="polite">
+          {loading ? "Loading…" : `${rows.length} of ${all.length} flags`}
+        </p>
+      </header>
+      <FilterBar
+        filter={filter}
+        onChange={setFilter}
+        tags={choices.tags}
+        owners={choices.owners}
+        environments={envs}
+        searchRef={searchRef}
+        onSearchArrowDown={() => {
+          gridRef.current?.focus();
+          if (activeIndex < 0) moveTo(0);
+        }}
+      />
+      <ErrorBanner error={error} />
+      <p className="visually-hidden" role="status">
+        {announcement}
+      </p>
+      <div ref={scrollRef} className="flag-grid" data-testid="flag-grid-scroll">
+        <table
+          ref={gridRef}
+          className="flag-table"
+          // biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: table + role=grid is the ARIA pattern for a keyboard-navigable data grid
+          role="grid"
+          aria-label="Flags by environment"
+          aria-rowcount={rows.length + 1}
+          aria-colcount={envs.length + 1}
+          aria-activedescendant={activeRow ? rowId(activeRow.key) : undefined}
+          aria-busy={loading}
+          tabIndex={0}
+          onKeyDown={onGridKeyDown}
+          style={{ "--grid-columns": columns } as React.CSSProperties}
+        >
+          <thead>
+            <tr className="flag-grid-head" aria-rowindex={1}>
+              <th scope="col" className="flag-grid-cell">
+                Flag
+              </th>
+              {envs.map((env) => (
+                <th scope="col" className="flag-grid-cell env-head" key={env.key}>
+                  <span
+                    className="env-swatch"
+                    style={{ background: env.color ?? "var(--muted)" }}
+                    aria-hidden
+                  />
+                  {env.name}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody style={{ height: virtualizer.getTotalSize() }}>
+            {virtualizer.getVirtualItems().map((item) => {
+              const flag = rows[item.index] as FlagSummary;
+              return (
+                <OverviewRow
+                  key={flag.key}
+                  id={rowId(flag.key)}
+                  index={item.index}
+                  top={item.start}
+                  flag={flag}
+                  environments={envs}
+                  states={states.byEnv}
+                  active={item.index === activeIndex}
+                  canKill={canKill}
+                  href={flagHref(flag.key)}
+                  onSelect={() => setActiveKey(flag.key)}
+                  onKill={(env) => setKilling({ flag: flag.key, env })}
+                />
+              );
+            })}
+          </tbody>
+        </table>
+        {loading ? (
+          <SkeletonRows />
+        ) : (
+          rows.length === 0 && (
+            <EmptyState hasFlags={all.length > 0} onClear={() => setFilter(EMPTY_FILTER)} />
+          )
+        )}
+      </div>
+      {killing && (
+        <KillDialog
+          flag={killing.flag}
+          env={killing.env.key}
+          envName={killing.env.name}
+          onClose={() => setKilling(null)}
+          onKilled={() => setAnnouncement(`${killing.flag} killed in ${killing.env.name}.`)}
+        />
+      )}
+    </section>
+  );
+}
+
+const rowId = (key: string) => `flag-row-${key}`;
+
+function SkeletonRows() {
+  return (
+    <div className="skeleton-rows">
+      <span className="visually-hidden">Loading flags…</span>
+      {Array.from({ length: 8 }, (_, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: placeholders have nothing else to key on
+        <div key={i} className="skeleton" style={{ height: ROW_HEIGHT }} />
+      ))}
+    </div>
+  );
+}
+
+function EmptyState({ hasFlags, onClear }: { hasFlags: boolean; onClear: () => void }) {
+  return (
+    <div className="empty">
+      {hasFlags ? (
+        <p>
+          No flag matches these filters.{" "}
+          <button type="button" className="button-link" onClick={onClear}>
+            Clear the filters
+          </button>
+        </p>
+      ) : (
+        <p>
+          No flags yet. Create one with <code>POST /api/v1/flags</code> (see{" "}
+          <a href="/api/docs">the API reference</a>).
+        </p>
+      )}
+    </div>
+  );
+}
