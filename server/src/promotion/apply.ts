@@ -118,12 +118,25 @@ export interface CreatePromotion extends PromotionRequest {
   reason?: string;
 }
 
-/** Applies now (no gate) or records a pending promotion that applies once its gate passes. */
+/**
+ * Applies now (no gate) or records a pending promotion that applies once its gate passes. A promotion
+ * without a gate into an environment that requires approval waits for an approval like any change there.
+ */
 export async function createPromotion(deps: Deps, actor: Actor, input: CreatePromotion) {
   const request: PromotionRequest = { from: input.from, to: input.to, selector: input.selector };
-  return input.gate
-    ? requestGated(deps, actor, input, request, input.gate)
-    : applyNow(deps, actor, input, request);
+  const gate =
+    input.gate ?? ((await anyRequiresApproval(deps.db, input.to)) ? { type: "approval" as const } : null);
+  return gate ? requestGated(deps, actor, input, request, gate) : applyNow(deps, actor, input, request);
+}
+
+async function anyRequiresApproval(db: Kysely<Database>, environments: string[]): Promise<boolean> {
+  const protectedEnv = await db
+    .selectFrom("environments")
+    .select("key")
+    .where("key", "in", environments)
+    .where("requires_approval", "=", true)
+    .executeTakeFirst();
+  return protectedEnv !== undefined;
 }
 
 async function applyNow(deps: Deps, actor: Actor, input: CreatePromotion, request: PromotionRequest) {

@@ -93,6 +93,26 @@ describe("approval gate", () => {
   });
 });
 
+describe("protected environments", () => {
+  it("turns an ungated promotion into production into one that waits for an approval", async () => {
+    const env = await read(await t.request("/api/v1/environments/production", { headers: t.auth() }));
+    const protect = (on: boolean, version: number) =>
+      t.request(
+        "/api/v1/environments/production",
+        json("PATCH", { requiresApproval: on, version }, t.auth()),
+      );
+    const protectedEnv = await read(await protect(true, env.version));
+    try {
+      await patch("staging", "max-items", { fallthrough: { variation: "small" } });
+      const { created } = await requestPromotion("max-items", undefined);
+      expect(created.status).toBe("pending");
+      expect(created.promotion.gate).toEqual({ type: "approval" });
+    } finally {
+      await protect(false, protectedEnv.environment.version);
+    }
+  });
+});
+
 describe("soak gate", () => {
   it("applies once the source setup has been live long enough, not while a guard is tripped", async () => {
     await patch("staging", "search-ranking", {
