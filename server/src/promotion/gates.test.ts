@@ -76,6 +76,13 @@ describe("approval gate", () => {
     await patch("staging", "banner-text", { offVariation: "sale" });
     const before = await state("production", "banner-text");
     const { created } = await requestPromotion("banner-text", { type: "approval" }, alice);
+    const pipeline = await read(
+      await t.request("/api/v1/promotions/pipeline?tag=marketing", { headers: t.auth() }),
+    );
+    expect(pipeline.flags[0].environments[2]).toMatchObject({
+      environment: "production",
+      pendingPromotion: created.id,
+    });
     const noReason = await t.request(`/api/v1/promotions/${created.id}/reject`, json("POST", {}, t.auth()));
     expect(noReason.status).toBe(400);
     const rejected = await t.request(
@@ -232,6 +239,7 @@ describe("pipeline view", () => {
       promote: { from: "staging", to: "production", blockedBy: [] },
     });
     expect(body.flags[0].inSync).toBe(false);
+    expect(journey[2].pendingPromotion).toBeNull();
   });
 });
 

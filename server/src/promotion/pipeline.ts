@@ -32,6 +32,16 @@ export async function promotionPipeline(deps: Pick<AppDeps, "db">, tag?: string)
   const stateOf = new Map(states.map((s) => [`${s.environment_key}\u0000${s.flag_key}`, stateView(s)]));
   const segments = await deps.db.selectFrom("segments").select(["environment_key", "key"]).execute();
   const segmentKeys = new Set(segments.map((s) => `${s.environment_key}\u0000${s.key}`));
+  const pending = await deps.db
+    .selectFrom("promotions")
+    .select(["id", "flags", "to_environments"])
+    .where("status", "=", "pending")
+    .orderBy("id")
+    .execute();
+  const pendingFor = new Map<string, number>();
+  for (const p of pending) {
+    for (const env of p.to_environments) for (const f of p.flags) pendingFor.set(`${env}\u0000${f}`, p.id);
+  }
 
   return {
     environments: environments.map((e) => ({ key: e.key, name: e.name, sortOrder: e.sort_order })),
@@ -63,6 +73,7 @@ export async function promotionPipeline(deps: Pick<AppDeps, "db">, tag?: string)
           updatedAt: state.updatedAt,
           sameAsPrevious: same,
           promote,
+          pendingPromotion: pendingFor.get(`${env.key}\u0000${flag.key}`) ?? null,
         });
         previous = { environment: env.key, fingerprint: print, setup };
       }

@@ -233,6 +233,11 @@ export const PipelineSchema = z
               .object({ from: z.string(), to: z.string(), blockedBy: z.array(z.string()) })
               .nullable()
               .openapi({ description: "Present where this environment differs from the one before it." }),
+            pendingPromotion: z
+              .number()
+              .int()
+              .nullable()
+              .openapi({ description: "A promotion into this environment waiting for its gate, if any." }),
           }),
         ),
       }),
