@@ -10,8 +10,9 @@ import { roleAtLeast } from "../auth/actor.js";
 import type { AppDeps } from "../deps.js";
 import { ConflictError, ForbiddenError } from "../problem/errors.js";
 import { summarise } from "../shadow/summary.js";
-import { applyPending, closePending, type Gate } from "./apply.js";
+import type { Gate } from "./apply.js";
 import { guardsTripped as defaultGuardCheck, type GuardCheck } from "./guard-check.js";
+import { applyPending, closePending } from "./pending.js";
 import type { SourceSetup } from "./plan.js";
 import { actorIdentity } from "./store.js";
 

@@ -1,13 +1,14 @@
-/** @module Reading promotions and their gate records, as the API shows them. */
+/** @module Storing promotions and their gate records, and reading them as the API shows them. */
 
 import type { Kysely, Selectable } from "kysely";
 import { sql } from "kysely";
 import type { Actor } from "../auth/actor.js";
 import type { Trx } from "../changes/commit.js";
 import { jsonb } from "../db/json.js";
-import type { Database } from "../db/schema.js";
+import type { Database, PromotionGate } from "../db/schema.js";
 import type { AppDeps } from "../deps.js";
 import { NotFoundError } from "../problem/errors.js";
+import type { PromotionPreview, PromotionRequest, SourceSetup } from "./plan.js";
 
 type PromotionRow = Selectable<Database["promotions"]>;
 type GateEventRow = Selectable<Database["promotion_gate_events"]>;
@@ -121,6 +122,50 @@ export async function recordGateEvent(
       comment: event.comment ?? null,
       details: event.details === undefined ? null : jsonb(event.details),
       at: event.at,
+    })
+    .execute();
+}
+
+/** Records a promotion: applied now (with what it replaced) or pending its gate. */
+export async function insertPromotion(
+  trx: Trx,
+  id: number,
+  p: {
+    actor: Actor;
+    request: PromotionRequest;
+    flags: string[];
+    preview: PromotionPreview;
+    sources: Map<string, SourceSetup>;
+    gate: PromotionGate | null;
+    reason?: string;
+    now: Date;
+    applied?: {
+      replaced: Record<string, Record<string, unknown>>;
+      versions: Record<string, Record<string, number>>;
+    };
+  },
+) {
+  await trx
+    .insertInto("promotions")
+    .values({
+      id,
+      from_environment: p.request.from,
+      to_environments: jsonb(p.request.to),
+      selector: jsonb(p.request.selector),
+      flags: jsonb(p.flags),
+      gate: p.gate ? jsonb(p.gate) : null,
+      status: p.applied ? "applied" : "pending",
+      preview_hash: p.preview.hash,
+      preview: jsonb(p.preview),
+      source_states: jsonb(Object.fromEntries(p.sources)),
+      replaced_states: p.applied ? jsonb(p.applied.replaced) : null,
+      applied_versions: p.applied ? jsonb(p.applied.versions) : null,
+      reason: p.reason ?? null,
+      requested_by: p.actor.name,
+      requested_by_id: actorIdentity(p.actor),
+      requested_at: p.now,
+      applied_by: p.applied ? p.actor.name : null,
+      applied_at: p.applied ? p.now : null,
     })
     .execute();
 }
