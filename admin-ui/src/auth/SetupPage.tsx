@@ -13,6 +13,9 @@ import { useSetup, useSetupInfo } from "./session.js";
 const MIN_PASSWORD_LENGTH = 10;
 const FIELDS = ["email", "name", "password"];
 
+const changed = (value: string, original: string | undefined) =>
+  value.trim() && value.trim() !== original ? value.trim() : undefined;
+
 export function SetupPage() {
   const token = new URLSearchParams(useSearch()).get("token") ?? "";
   const [, navigate] = useLocation();
@@ -40,7 +43,13 @@ export function SetupPage() {
     }
     setMismatch(false);
     setup.mutate(
-      { token, password, email: email.trim() || undefined, name: name.trim() || undefined },
+      {
+        token,
+        password,
+        // Only what the user changed: the server's placeholder email (admin@localhost) is not one it accepts back.
+        email: changed(email, info.data?.email),
+        name: changed(name, info.data?.name),
+      },
       { onSuccess: () => navigate("/flags", { replace: true }) },
     );
   };

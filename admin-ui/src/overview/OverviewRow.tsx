@@ -55,6 +55,7 @@ export const OverviewRow = memo(function OverviewRow(props: OverviewRowProps) {
           flag={flag}
           env={env}
           state={states.get(env.key)?.get(flag.key)}
+          active={active}
           canKill={props.canKill}
           onKill={() => props.onKill(env)}
         />
@@ -67,12 +68,14 @@ function StatusCell({
   flag,
   env,
   state,
+  active,
   canKill,
   onKill,
 }: {
   flag: FlagSummary;
   env: Environment;
   state: FlagState | undefined;
+  active: boolean;
   canKill: boolean;
   onKill: () => void;
 }) {
@@ -99,7 +102,8 @@ function StatusCell({
         <button
           type="button"
           className="kill-button"
-          tabIndex={-1}
+          // Reachable with Tab from the list, for the highlighted row only.
+          tabIndex={active ? 0 : -1}
           aria-label={`Kill ${flag.key} in ${env.name}`}
           onClick={onKill}
         >

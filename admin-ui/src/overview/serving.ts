@@ -124,7 +124,8 @@ export function summarizeServing(flag: FlagShape, state: Targeting | undefined):
     if (!fallthrough.everyone)
       return { tone: "partial", text: fallthrough.text, detail: `On: ${fallthrough.text}.` };
     const label = fallthrough.text.replace(/^100% /, "");
-    return fallsToOff
+    // A boolean serving false to everyone is on in name only; other kinds serve a real value either way.
+    return fallsToOff && flag.kind === "boolean"
       ? { tone: "off", text: fallthrough.text, detail: `On, but everyone gets ${label}.` }
       : { tone: "on", text: fallthrough.text, detail: `On: everyone gets ${label}.` };
   }
