@@ -239,7 +239,7 @@ export interface PromotionsTable {
   reason: string | null;
   error: string | null;
   requested_by: string;
-  /** `type:id` of the requesting actor, so the requester cannot approve their own promotion. */
+  /** The person who requested it (`user:<email>`, also for their API keys), who cannot approve it. */
   requested_by_id: string;
   requested_at: GeneratedTimestamp;
   applied_by: string | null;

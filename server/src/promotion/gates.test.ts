@@ -71,6 +71,51 @@ describe("approval gate", () => {
     expect((await approve(bob)).status).toBe(409);
   });
 
+  it("refuses self-approval through an admin token the requester created", async () => {
+    const created = await t.request(
+      "/api/v1/users",
+      json(
+        "POST",
+        { email: "carol@example.com", name: "Carol", role: "admin", password: "correct horse battery" },
+        t.auth(),
+      ),
+    );
+    expect(created.status).toBe(201);
+    const login = await t.request(
+      "/api/v1/auth/login",
+      json("POST", { email: "carol@example.com", password: "correct horse battery" }),
+    );
+    const session = { cookie: (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "" };
+    const key = await read(
+      await t.request(
+        "/api/v1/keys",
+        json("POST", { name: "carol ci", kind: "admin", role: "editor" }, session),
+      ),
+    );
+    await patch("staging", "max-items", { fallthrough: { variation: "medium" } });
+    const selection = { from: "staging", to: ["production"], flags: ["max-items"] };
+    const preview = await read(
+      await t.request("/api/v1/promotions/preview", json("POST", selection, session)),
+    );
+    const pending = await read(
+      await t.request(
+        "/api/v1/promotions",
+        json("POST", { ...selection, expectedPreview: preview.hash, gate: { type: "approval" } }, session),
+      ),
+    );
+    const approve = await t.request(
+      `/api/v1/promotions/${pending.id}/approve`,
+      json("POST", {}, t.auth(key.secret)),
+    );
+    expect(approve.status).toBe(403);
+    expect((await read(approve)).detail).toContain("You requested this promotion");
+    const cancel = await t.request(
+      `/api/v1/promotions/${pending.id}/reject`,
+      json("POST", { comment: "withdrawn" }, session),
+    );
+    expect(cancel.status).toBe(200);
+  });
+
   it("records a rejection with its reason and never applies", async () => {
     const alice = await t.createKey("admin", "editor");
     await patch("staging", "banner-text", { offVariation: "sale" });

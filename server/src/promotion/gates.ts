@@ -14,7 +14,7 @@ import type { Gate } from "./apply.js";
 import { guardsTripped as defaultGuardCheck, type GuardCheck } from "./guard-check.js";
 import { applyPending, closePending } from "./pending.js";
 import type { SourceSetup } from "./plan.js";
-import { actorIdentity } from "./store.js";
+import { personBehind } from "./store.js";
 
 type Deps = Omit<AppDeps, "rulesets">;
 
@@ -33,6 +33,7 @@ export async function approvePromotion(deps: Deps, actor: Actor, id: number, com
   if (!roleAtLeast(actor.role, "editor")) {
     throw new ForbiddenError(`Approving needs the editor or admin role; you are ${actor.role}.`);
   }
+  const approver = await personBehind(deps.db, actor);
   return applyPending(deps, actor, id, {
     gate: "approval",
     comment: comment ?? null,
@@ -40,7 +41,7 @@ export async function approvePromotion(deps: Deps, actor: Actor, id: number, com
       if (row.gate?.type !== "approval") {
         throw new ConflictError(`Promotion ${id} waits for a soak period, not for an approval.`);
       }
-      if (row.requested_by_id === actorIdentity(actor)) {
+      if (row.requested_by_id === approver) {
         throw new ForbiddenError("You requested this promotion; another editor or admin must approve it.");
       }
     },

@@ -15,8 +15,26 @@ type GateEventRow = Selectable<Database["promotion_gate_events"]>;
 
 const iso = (d: Date | string | null) => (d == null ? null : new Date(d).toISOString());
 
-/** Identity of an actor across requests: the requester of a promotion cannot approve it. */
+/** Identity of an actor across requests (gate records name who decided). */
 export const actorIdentity = (actor: Actor) => `${actor.type}:${actor.id ?? actor.name}`;
+
+/**
+ * The person behind an actor, so the requester of a promotion cannot approve it with an admin token
+ * they created themselves: a user is their email; an API key created by a user is that user.
+ */
+export async function personBehind(db: Kysely<Database> | Trx, actor: Actor): Promise<string> {
+  if (actor.type === "user") return `user:${actor.name}`;
+  if (actor.type === "api_key" && actor.id && /^\d+$/.test(actor.id)) {
+    const creator = await db
+      .selectFrom("api_keys")
+      .innerJoin("users", "users.email", "api_keys.created_by")
+      .select("users.email")
+      .where("api_keys.id", "=", Number(actor.id))
+      .executeTakeFirst();
+    if (creator) return `user:${creator.email}`;
+  }
+  return actorIdentity(actor);
+}
 
 export function gateEventView(row: GateEventRow) {
   return {
@@ -162,7 +180,7 @@ export async function insertPromotion(
       applied_versions: p.applied ? jsonb(p.applied.versions) : null,
       reason: p.reason ?? null,
       requested_by: p.actor.name,
-      requested_by_id: actorIdentity(p.actor),
+      requested_by_id: await personBehind(trx, p.actor),
       requested_at: p.now,
       applied_by: p.applied ? p.actor.name : null,
       applied_at: p.applied ? p.now : null,
