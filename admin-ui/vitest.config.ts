@@ -22,6 +22,8 @@ export default defineConfig({
         test: {
           name: "e2e",
           environment: "node",
+          globalSetup: ["test/e2e/build-ui.ts"],
+          testTimeout: 30_000,
           include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
         },
       },

@@ -1,0 +1,50 @@
+/**
+ * End to end in real headless Chromium against the real server: log in through the login page, see every
+ * demo flag with its state per environment, and kill one from the overview with a reason.
+ */
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type E2e, startE2e } from "./harness.js";
+
+let e2e: E2e;
+let page: Page;
+
+beforeAll(async () => {
+  e2e = await startE2e();
+  const email = await e2e.createUser("editor", "Ana Oncall");
+  ({ page } = await e2e.loginAs(email));
+}, 60_000);
+afterAll(async () => {
+  await e2e?.close();
+});
+
+describe("flags overview in Chromium", () => {
+  it("shows every flag with a column per environment", async () => {
+    const row = page.locator("tr", { hasText: "new-checkout" });
+    await row.waitFor();
+    for (const env of ["development", "staging", "production"]) {
+      await expect(
+        page.getByRole("columnheader", { name: new RegExp(env, "i") }).count(),
+      ).resolves.toBeGreaterThan(0);
+    }
+    await e2e.screenshot(page, "overview");
+  });
+
+  it("kills a flag in production with a reason, and the audit log says who and why", async () => {
+    const row = page.locator("tr", { hasText: "new-checkout" });
+    await row.getByRole("button", { name: /kill.*production/i }).click();
+    await page.getByLabel(/reason/i).fill("payment errors spiking");
+    await e2e.screenshot(page, "kill-dialog");
+    await page.getByRole("dialog").getByRole("button", { name: /kill/i }).click();
+    await expect
+      .poll(
+        async () => (await e2e.api<{ on: boolean }>("GET", "/environments/production/flags/new-checkout")).on,
+      )
+      .toBe(false);
+    const audit = await e2e.api<{ entries: { action: string; reason: string; actor: { name: string } }[] }>(
+      "GET",
+      "/audit?flag=new-checkout&environment=production",
+    );
+    expect(audit.entries[0]).toMatchObject({ action: "flag.kill", reason: "payment errors spiking" });
+  });
+});
