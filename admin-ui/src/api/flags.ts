@@ -5,7 +5,15 @@
 import { useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "./client.js";
 import { queryKeys } from "./query.js";
-import type { Environment, FlagState, FlagSummary, StateWrite } from "./types.js";
+import type {
+  Environment,
+  FlagKind,
+  FlagState,
+  FlagSummary,
+  FlagWrite,
+  StateWrite,
+  Variation,
+} from "./types.js";
 
 export const fetchEnvironments = () =>
   api<{ environments: Environment[] }>("/environments").then((r) =>
@@ -74,6 +82,30 @@ export function useKillFlag() {
       );
       void client.invalidateQueries({ queryKey: queryKeys.flag(flag) });
       void client.invalidateQueries({ queryKey: ["audit"] });
+    },
+  });
+}
+
+export interface NewFlagInput {
+  key: string;
+  name: string;
+  kind: FlagKind;
+  description?: string;
+  variations?: Variation[];
+  tags?: string[];
+  owner?: string | null;
+  temporary?: boolean;
+  clientVisible?: boolean;
+}
+
+/** Creates a flag (off in every environment) and adds it to the cached list at once. */
+export function useCreateFlag() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: NewFlagInput) => api<FlagWrite>("/flags", { method: "POST", body: input }),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: queryKeys.flags });
+      void client.invalidateQueries({ queryKey: queryKeys.environments });
     },
   });
 }

@@ -20,6 +20,7 @@ import {
   filterToSearch,
   type OverviewFilter,
 } from "./filter.js";
+import { NewFlagDialog } from "./NewFlagDialog.js";
 import { OverviewRow, ROW_HEIGHT } from "./OverviewRow.js";
 
 export const flagHref = (key: string) => `/flags/${encodeURIComponent(key)}`;
@@ -43,6 +44,7 @@ export function FlagsOverview() {
   const envs = environments.data ?? [];
   const envKeys = useMemo(() => envs.map((e) => e.key), [envs]);
   const states = useStatesByEnvironment(envKeys);
+  // Editors may kill and create; the server enforces it, this only hides what would be refused.
   const canKill = useCan("editor");
 
   const all = flags.data ?? [];
@@ -55,6 +57,7 @@ export function FlagsOverview() {
 
   const [killing, setKilling] = useState<{ flag: string; env: Environment } | null>(null);
   const [announcement, setAnnouncement] = useState("");
+  const [creating, setCreating] = useState(false);
 
   const scrollRef = useRef<HTMLDivElement>(null);
   const gridRef = useRef<HTMLTableElement>(null);
@@ -123,6 +126,13 @@ export function FlagsOverview() {
         <p className="muted small" aria-live="polite">
           {loading ? "Loading…" : `${rows.length} of ${all.length} flags`}
         </p>
+        {canKill && (
+          <div className="page-actions">
+            <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
+              New flag
+            </button>
+          </div>
+        )}
       </header>
       <FilterBar
         filter={filter}
@@ -202,6 +212,9 @@ export function FlagsOverview() {
           )
         )}
       </div>
+      {creating && (
+        <NewFlagDialog onClose={() => setCreating(false)} onCreated={(key) => navigate(flagHref(key))} />
+      )}
       {killing && (
         <KillDialog
           flag={killing.flag}
@@ -241,8 +254,8 @@ function EmptyState({ hasFlags, onClear }: { hasFlags: boolean; onClear: () => v
         </p>
       ) : (
         <p>
-          No flags yet. Create one with <code>POST /api/v1/flags</code> (see{" "}
-          <a href="/api/docs">the API reference</a>).
+          No flags yet. Create one with <strong>New flag</strong>, or through the{" "}
+          <a href="/api/docs">admin API</a>.
         </p>
       )}
     </div>
