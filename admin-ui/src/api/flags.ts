@@ -2,7 +2,14 @@
  * @module Queries and mutations for environments, flags and per-environment flag states, shared by the
  * overview and the flag page.
  */
-import { useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
+import {
+  type UseQueryResult,
+  useMutation,
+  useQueries,
+  useQuery,
+  useQueryClient,
+} from "@tanstack/react-query";
+import { useCallback } from "react";
 import { api } from "./client.js";
 import { queryKeys } from "./query.js";
 import type {
@@ -40,16 +47,22 @@ export function useFlags() {
 
 /** Every flag's full state in each of `envs`, keyed by environment then flag. */
 export function useStatesByEnvironment(envs: readonly string[]) {
+  // A stable `combine` lets TanStack Query keep the same result object between renders, so rows
+  // memoised on it do not all re-render on every key press.
+  const combine = useCallback(
+    (results: UseQueryResult<Map<string, FlagState>>[]) => ({
+      byEnv: new Map(envs.map((env, i) => [env, results[i]?.data] as const)),
+      pending: results.some((r) => r.isPending),
+      error: results.find((r) => r.error)?.error ?? null,
+    }),
+    [envs],
+  );
   return useQueries({
     queries: envs.map((env) => ({
       queryKey: queryKeys.states(env),
       queryFn: async () => new Map((await fetchStates(env)).map((s) => [s.flag, s] as const)),
     })),
-    combine: (results) => ({
-      byEnv: new Map(envs.map((env, i) => [env, results[i]?.data] as const)),
-      pending: results.some((r) => r.isPending),
-      error: results.find((r) => r.error)?.error ?? null,
-    }),
+    combine,
   });
 }
 

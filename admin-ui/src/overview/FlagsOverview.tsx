@@ -8,6 +8,7 @@ import { type KeyboardEvent, useCallback, useEffect, useMemo, useRef, useState }
 import { useLocation, useSearch } from "wouter";
 import { useEnvironments, useFlags, useStatesByEnvironment } from "../api/flags.js";
 import type { Environment, FlagSummary } from "../api/types.js";
+import { paths } from "../app/paths.js";
 import { useCan } from "../auth/session.js";
 import { ErrorBanner } from "../components/ErrorBanner.js";
 import { KillDialog } from "../kill/KillDialog.js";
@@ -23,7 +24,7 @@ import {
 import { NewFlagDialog } from "./NewFlagDialog.js";
 import { OverviewRow, ROW_HEIGHT } from "./OverviewRow.js";
 
-export const flagHref = (key: string) => `/flags/${encodeURIComponent(key)}`;
+const flagHref = paths.flag;
 
 const PAGE_ROWS = 10;
 
@@ -58,6 +59,7 @@ export function FlagsOverview() {
   const [killing, setKilling] = useState<{ flag: string; env: Environment } | null>(null);
   const [announcement, setAnnouncement] = useState("");
   const [creating, setCreating] = useState(false);
+  const startKill = useCallback((flag: string, env: Environment) => setKilling({ flag, env }), []);
 
   const scrollRef = useRef<HTMLDivElement>(null);
   const gridRef = useRef<HTMLTableElement>(null);
@@ -197,8 +199,8 @@ export function FlagsOverview() {
                   active={item.index === activeIndex}
                   canKill={canKill}
                   href={flagHref(flag.key)}
-                  onSelect={() => setActiveKey(flag.key)}
-                  onKill={(env) => setKilling({ flag: flag.key, env })}
+                  onSelect={setActiveKey}
+                  onKill={startKill}
                 />
               );
             })}

@@ -17,8 +17,8 @@ export interface OverviewRowProps {
   active: boolean;
   canKill: boolean;
   href: string;
-  onSelect: () => void;
-  onKill: (env: Environment) => void;
+  onSelect: (flag: string) => void;
+  onKill: (flag: string, env: Environment) => void;
 }
 
 export const OverviewRow = memo(function OverviewRow(props: OverviewRowProps) {
@@ -30,7 +30,7 @@ export const OverviewRow = memo(function OverviewRow(props: OverviewRowProps) {
       aria-selected={active}
       className={`flag-row${active ? " active" : ""}`}
       style={{ transform: `translateY(${props.top}px)`, height: ROW_HEIGHT }}
-      onMouseDown={props.onSelect}
+      onMouseDown={() => props.onSelect(flag.key)}
     >
       <th scope="row" className="flag-grid-cell flag-cell">
         <div className="flag-title">
@@ -57,7 +57,7 @@ export const OverviewRow = memo(function OverviewRow(props: OverviewRowProps) {
           state={states.get(env.key)?.get(flag.key)}
           active={active}
           canKill={props.canKill}
-          onKill={() => props.onKill(env)}
+          onKill={() => props.onKill(flag.key, env)}
         />
       ))}
     </tr>

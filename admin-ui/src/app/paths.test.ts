@@ -1,0 +1,11 @@
+import { describe, expect, it } from "vitest";
+import { paths } from "./paths.js";
+
+describe("paths", () => {
+  it("percent-encodes dots so the server serves the app, not a file, for the page", () => {
+    expect(paths.flag("checkout.v2")).toBe("/flags/checkout%2Ev2");
+    expect(decodeURIComponent("checkout%2Ev2")).toBe("checkout.v2");
+    expect(paths.flag("new-checkout")).toBe("/flags/new-checkout");
+    expect(paths.segment("production", "beta.testers")).toBe("/segments/production/beta%2Etesters");
+  });
+});
