@@ -13,6 +13,7 @@ export const NAV_ITEMS = [
   { href: "/keys", label: "Keys" },
   { href: "/users", label: "Users" },
   { href: "/usage", label: "Usage" },
+  { href: "/incident", label: "Incident" },
 ] as const;
 
 export function Layout({ children }: { children: ReactNode }) {

@@ -15,5 +15,6 @@ export const paths = {
   keys: "/keys",
   users: "/users",
   usage: "/usage",
+  incident: "/incident",
   login: "/login",
 };

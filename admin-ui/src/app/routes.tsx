@@ -22,6 +22,7 @@ const EnvironmentsPage = lazy(() =>
 );
 const KeysPage = lazy(() => import("../keys/KeysPage.js").then((m) => ({ default: m.KeysPage })));
 const UsersPage = lazy(() => import("../users/UsersPage.js").then((m) => ({ default: m.UsersPage })));
+const IncidentPage = lazy(() => import("../kill/IncidentPage.js").then((m) => ({ default: m.IncidentPage })));
 const UsagePage = lazy(() => import("../usage/UsagePage.js").then((m) => ({ default: m.UsagePage })));
 
 /** Route params arrive percent-encoded from the URL; flag keys never contain `%` of their own. */
@@ -54,6 +55,7 @@ function SignedInRoutes() {
             <Route path="/keys/*?" component={KeysPage} />
             <Route path="/users/*?" component={UsersPage} />
             <Route path="/usage/*?" component={UsagePage} />
+            <Route path="/incident" component={IncidentPage} />
             <Route path="/">
               <Redirect to="/flags" replace />
             </Route>

@@ -226,6 +226,23 @@ describe("the flags overview", () => {
         }),
         { status: 200, headers: { "content-type": "application/json" } },
       );
+    api.routes["GET /api/v1/environments/production/delivery"] = ({ search }) =>
+      new Response(
+        JSON.stringify({
+          environment: "production",
+          version: Number(new URLSearchParams(search).get("version")),
+          committedAt: "2026-01-01T00:00:00.000Z",
+          instances: {
+            total: 3,
+            acknowledged: 2,
+            pending: [
+              { instanceId: "web-7", sdk: "node/1.0", version: 1, lastSeenAt: "2026-01-01T00:00:00.000Z" },
+            ],
+          },
+          latencyMs: { median: 40, p95: 90, max: 90 },
+        }),
+        { status: 200, headers: { "content-type": "application/json" } },
+      );
     renderApp("/flags");
     await screen.findByText("pilot: beta-testers · 20% rollout");
     const user = userEvent.setup();
@@ -242,6 +259,11 @@ describe("the flags overview", () => {
     const row = document.getElementById("flag-row-dark-mode") as HTMLElement;
     expect(within(row).getByText("off → false")).toBeTruthy();
     expect(screen.getByRole("status").textContent).toBe("dark-mode killed in Production.");
+    // Then its delivery, for the ruleset version the kill produced.
+    const notice = screen.getByRole("region", { name: "Kill of dark-mode in Production" });
+    await within(notice).findByText(/Applied by 2 of 3 connected SDK instances/);
+    expect(api.calls.find((c) => c.path.endsWith("/delivery"))?.search).toBe("?version=2");
+    expect(within(notice).getByText("web-7")).toBeTruthy();
   });
 
   it("shows the server's message next to the reason when the kill is refused", async () => {

@@ -12,6 +12,7 @@ import { paths } from "../app/paths.js";
 import { useCan } from "../auth/session.js";
 import { ErrorBanner } from "../components/ErrorBanner.js";
 import { KillDialog } from "../kill/KillDialog.js";
+import { KillNotice } from "../kill/KillNotice.js";
 import { FilterBar } from "./FilterBar.js";
 import {
   EMPTY_FILTER,
@@ -58,6 +59,7 @@ export function FlagsOverview() {
 
   const [killing, setKilling] = useState<{ flag: string; env: Environment } | null>(null);
   const [announcement, setAnnouncement] = useState("");
+  const [lastKill, setLastKill] = useState<{ flag: string; env: Environment; version?: number } | null>(null);
   const [creating, setCreating] = useState(false);
   const startKill = useCallback((flag: string, env: Environment) => setKilling({ flag, env }), []);
 
@@ -149,6 +151,15 @@ export function FlagsOverview() {
         }}
       />
       <ErrorBanner error={error} />
+      {lastKill && (
+        <KillNotice
+          key={`${lastKill.flag}@${lastKill.env.key}:${lastKill.version}`}
+          flag={lastKill.flag}
+          env={lastKill.env}
+          version={lastKill.version}
+          onDismiss={() => setLastKill(null)}
+        />
+      )}
       <p className="visually-hidden" role="status">
         {announcement}
       </p>
@@ -223,7 +234,10 @@ export function FlagsOverview() {
           env={killing.env.key}
           envName={killing.env.name}
           onClose={() => setKilling(null)}
-          onKilled={() => setAnnouncement(`${killing.flag} killed in ${killing.env.name}.`)}
+          onKilled={(result) => {
+            setAnnouncement(`${killing.flag} killed in ${killing.env.name}.`);
+            setLastKill({ ...killing, version: result.rulesetVersions[killing.env.key] });
+          }}
         />
       )}
     </section>
