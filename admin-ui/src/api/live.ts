@@ -11,8 +11,21 @@ import { queryKeys } from "./query.js";
 
 export const LIVE_POLL_MS = 3_000;
 
-const fingerprint = (envs: { key: string; rulesetVersion: number; version: number }[]) =>
-  envs.map((e) => `${e.key}:${e.rulesetVersion}:${e.version}`).join(",");
+type Versions = Map<string, string>;
+
+const versionsOf = (envs: { key: string; rulesetVersion: number; version: number }[]): Versions =>
+  new Map(envs.map((e) => [e.key, `${e.rulesetVersion}:${e.version}`]));
+
+/**
+ * What to refetch after `before` → `after`: the queries under each environment that changed, and
+ * every query not scoped to an environment (flags, audit, usage…). Unchanged environments' states
+ * (thousands of flags each) are left alone.
+ */
+export function staleEnvironments(before: Versions, after: Versions): { changed: string[]; any: boolean } {
+  const changed = [...after.keys()].filter((env) => before.get(env) !== after.get(env));
+  const removed = [...before.keys()].some((env) => !after.has(env));
+  return { changed, any: changed.length > 0 || removed };
+}
 
 /** Mount once (the layout does): polls environments and refreshes open queries when anything changed. */
 export function useLiveUpdates(intervalMs = LIVE_POLL_MS): void {
@@ -23,16 +36,22 @@ export function useLiveUpdates(intervalMs = LIVE_POLL_MS): void {
     refetchInterval: intervalMs,
     refetchIntervalInBackground: false,
   });
-  const seen = useRef<string | null>(null);
+  const seen = useRef<Versions | null>(null);
   useEffect(() => {
     if (!data) return;
-    const now = fingerprint(data);
-    if (seen.current !== null && seen.current !== now) {
-      void client.invalidateQueries({
-        predicate: ({ queryKey }) =>
-          queryKey[0] !== "me" && !(queryKey[0] === "environments" && queryKey.length === 1),
-      });
-    }
+    const now = versionsOf(data);
+    const before = seen.current;
     seen.current = now;
+    if (!before) return;
+    const { changed, any } = staleEnvironments(before, now);
+    if (!any) return;
+    void client.invalidateQueries({
+      predicate: ({ queryKey }) => {
+        const [scope, env] = queryKey;
+        if (scope === "me") return false;
+        if (scope !== "environments") return true;
+        return queryKey.length > 1 && changed.includes(String(env));
+      },
+    });
   }, [data, client]);
 }

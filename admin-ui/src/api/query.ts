@@ -38,7 +38,9 @@ export function createQueryClient(): QueryClient {
     mutationCache: new MutationCache({ onError: (error) => onUnauthorized(client)(error) }),
     defaultOptions: {
       queries: {
-        staleTime: 2_000,
+        // Freshness comes from live.ts, which refetches whatever changed on the server within seconds;
+        // a long stale time spares re-downloading thousands of flags on every window focus.
+        staleTime: 30_000,
         // 4xx answers will not change by asking again; network blips and 5xx might.
         retry: (failures, error) =>
           failures < 2 && !(error instanceof ApiError && error.status >= 400 && error.status < 500),

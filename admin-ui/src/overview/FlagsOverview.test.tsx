@@ -310,9 +310,14 @@ describe("the flags overview", () => {
     api.routes["GET /api/v1/environments"] = {
       json: { environments: [env("production", 2, 2), env("staging", 1)] },
     };
+    const stagingFetches = () =>
+      api.calls.filter((c) => c.path === "/api/v1/environments/staging/flags").length;
+    const stagingBefore = stagingFetches();
     await act(() => client.refetchQueries({ queryKey: ["environments"], exact: true }));
     const ranking = document.getElementById("flag-row-search-ranking") as HTMLElement;
     await waitFor(() => expect(within(ranking).getByText("100% on")).toBeTruthy());
+    // Only the environment that changed is downloaded again.
+    expect(stagingFetches()).toBe(stagingBefore);
   });
 
   it("virtualises: 5,000 flags render only the rows in view", async () => {
