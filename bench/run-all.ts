@@ -14,6 +14,7 @@ const scripts = [
   "browser-bundle-sizes.mjs",
   "server-bench.ts",
   "shadow-overhead.ts",
+  "guard-simulation.ts",
 ].filter((f) => existsSync(`${here}${f}`));
 
 let failed = 0;

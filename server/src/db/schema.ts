@@ -261,6 +261,29 @@ export interface PromotionGateEventsTable {
   at: GeneratedTimestamp;
 }
 
+export type GuardMetric = "mismatch_rate" | "error_rate" | "latency_p95_ratio";
+export type GuardAction = "kill" | "stop_ramp";
+
+/** A limit on a flag's shadow statistics in one environment, with its sequential test's running state. */
+export interface GuardsTable {
+  id: Generated<number>;
+  environment_key: string;
+  flag_key: string;
+  metric: GuardMetric;
+  limit: number;
+  action: GuardAction;
+  alpha: number;
+  status: Generated<"green" | "tripped">;
+  llr: Generated<number>;
+  trials: Generated<string | number>;
+  events: Generated<string | number>;
+  /** Control latency histogram seen so far: the latency guard's reference p95. */
+  control_latency: ColumnType<number[], number[] | undefined, number[]>;
+  tripped_at: Timestamp | null;
+  trip: Json<unknown> | null;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   environments: EnvironmentsTable;
   flags: FlagsTable;
@@ -278,6 +301,7 @@ export interface Database {
   shadow_reports: ShadowReportsTable;
   promotions: PromotionsTable;
   promotion_gate_events: PromotionGateEventsTable;
+  guards: GuardsTable;
 }
 
 export type EnvironmentRow = Selectable<EnvironmentsTable>;

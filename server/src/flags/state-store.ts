@@ -75,7 +75,7 @@ export async function listStates(deps: Pick<AppDeps, "db">, environment: string)
   return rows.map(stateView);
 }
 
-async function lockState(trx: Trx, environment: string, flag: string): Promise<FlagStateRow> {
+export async function lockState(trx: Trx, environment: string, flag: string): Promise<FlagStateRow> {
   const row = await trx
     .selectFrom("flag_states")
     .selectAll()
@@ -90,7 +90,7 @@ async function lockState(trx: Trx, environment: string, flag: string): Promise<F
   return row;
 }
 
-async function writeState(trx: Trx, before: FlagStateRow, next: StateFields, actor: Actor, now: Date) {
+export async function writeState(trx: Trx, before: FlagStateRow, next: StateFields, actor: Actor, now: Date) {
   return trx
     .updateTable("flag_states")
     .set({

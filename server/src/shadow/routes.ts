@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../auth/context.js";
 import { authenticate } from "../auth/middleware.js";
 import type { AppDeps } from "../deps.js";
+import { observeShadowReport } from "../guards/observe.js";
 import { ValidationError } from "../problem/errors.js";
 import { type SdkEnv, sdkKey } from "../sdk/auth.js";
 import { rateLimit } from "../sdk/rate-limit.js";
@@ -29,7 +30,10 @@ export function shadowRoutes(deps: AppDeps) {
 
   app.post("/sdk/v1/shadow", sdkKey(deps, ["server"]), rateLimit(), async (c) => {
     const report = await readReport(c, shadowReportSchema);
-    shadow.record(c.get("sdkKey").environment, report.flags);
+    const environment = c.get("sdkKey").environment;
+    shadow.record(environment, report.flags);
+    // Guards read the same counts; off the request path, so a report is acknowledged at once.
+    void observeShadowReport(deps, environment, report.flags);
     return c.body(null, 202);
   });
 

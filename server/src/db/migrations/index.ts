@@ -7,10 +7,12 @@ import * as m0001 from "./0001-initial.js";
 import * as m0002 from "./0002-edit-versions.js";
 import * as m0003 from "./0003-shadow-reports.js";
 import * as m0007 from "./0007-promotions.js";
+import * as m0009 from "./0009-guards.js";
 
 export const migrations: Record<string, Migration> = {
   "0001-initial": m0001,
   "0002-edit-versions": m0002,
   "0003-shadow-reports": m0003,
   "0007-promotions": m0007,
+  "0009-guards": m0009,
 };
