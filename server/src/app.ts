@@ -34,6 +34,7 @@ import { segmentRoutes } from "./segments/routes.js";
 import { shadowRoutes } from "./shadow/routes.js";
 import { usageRoutes } from "./usage/routes.js";
 import { userRoutes } from "./users/routes.js";
+import { webhookRoutes } from "./webhooks/routes.js";
 
 export type App = OpenAPIHono<AppEnv>;
 
@@ -116,6 +117,7 @@ export function createApp(deps: AppDeps): App {
   protectedApi.route("/", segmentRoutes(deps));
   protectedApi.route("/", keyRoutes(deps));
   protectedApi.route("/", userRoutes(deps));
+  protectedApi.route("/", webhookRoutes(deps));
   protectedApi.route("/", auditRoutes(deps));
   protectedApi.route("/", promotionRoutes(deps));
   api.route("/", protectedApi);

@@ -3,6 +3,7 @@
  * bus and ruleset cache, build the app and listen. `close()` shuts down gracefully: stop accepting, end
  * streams, let in-flight requests finish, then close the database (an open PGlite keeps the process alive).
  */
+
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import pino from "pino";
@@ -18,6 +19,7 @@ import { createRulesetStore } from "./rulesets/store.js";
 import { closeSdkServices } from "./sdk/services.js";
 import { type DemoSeed, isDatabaseEmpty, seedDemo } from "./seed/demo.js";
 import { createBus } from "./stream/bus.js";
+import { WebhookWorker } from "./webhooks/worker.js";
 
 export interface StartServerOptions {
   /** 0 picks a free port. Default 4000. */
@@ -87,12 +89,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     configured.publicUrl = options.publicUrl ?? `http://localhost:${port}`;
     const setupUrl = options.bootstrapAdmin === false ? null : await ensureFirstAdmin(deps);
     const stopGates = startGateTimer(deps, { intervalMs: options.gateIntervalMs });
+    const webhooks = new WebhookWorker(deps);
+    webhooks.start();
 
     let closing: Promise<void> | undefined;
     const close = () => {
       closing ??= (async () => {
         const stopped = new Promise<void>((done) => server.close(() => done()));
         stopGates();
+        await webhooks.stop();
         await closeSdkServices(deps);
         await rulesets?.close();
         await bus?.close();

@@ -9,6 +9,7 @@ import { jsonb } from "../db/json.js";
 import type { Database } from "../db/schema.js";
 import type { AppDeps } from "../deps.js";
 import { NotFoundError } from "../problem/errors.js";
+import { enqueueWebhooks, notifyQueued } from "../webhooks/outbox.js";
 
 export interface AffectedEnvironment {
   environment: string;
@@ -79,8 +80,21 @@ export async function commitChange<T>(
         before: before == null ? null : jsonb(before),
         after: after == null ? null : jsonb(after),
       })
-      .returning("id")
+      .returning(["id", "at"])
       .executeTakeFirstOrThrow();
+    const queuedWebhooks = await enqueueWebhooks(trx, {
+      auditId: audit.id,
+      at: new Date(audit.at),
+      action: change.action,
+      actor: { type: change.actor.type, id: change.actor.id, name: change.actor.name },
+      environment: change.environment ?? null,
+      flag: change.flag ?? null,
+      targetType: change.targetType,
+      targetKey: change.targetKey,
+      reason: change.reason ?? null,
+      before,
+      after,
+    });
     const rulesetVersions: Record<string, number> = {};
     const events: { environment: string; version: number; flags: string[]; segments: string[] }[] = [];
     for (const affected of affects) {
@@ -106,8 +120,9 @@ export async function commitChange<T>(
       rulesetVersions[affected.environment] = bumped.ruleset_version;
       events.push({ environment: affected.environment, version: bumped.ruleset_version, flags, segments });
     }
-    return { result, auditId: audit.id, rulesetVersions, events };
+    return { result, auditId: audit.id, rulesetVersions, events, queuedWebhooks };
   });
+  if (committed.queuedWebhooks > 0) notifyQueued();
 
   for (const event of committed.events) {
     await deps.bus.publish({ type: "ruleset", ...event }).catch((error) => {

@@ -284,6 +284,46 @@ export interface GuardsTable {
   created_at: CreatedAt;
 }
 
+export type WebhookFormat = "json" | "slack";
+
+/** Where notifications go: a URL, which actions (patterns such as `flag.*`), one environment or all. */
+export interface WebhooksTable {
+  id: Generated<number>;
+  name: string;
+  url: string;
+  events: Json<string[]>;
+  environment_key: string | null;
+  format: WebhookFormat;
+  /** HMAC key: kept as is because signing needs it; shown once at creation, never returned again. */
+  secret: string;
+  enabled: Generated<boolean>;
+  version: Generated<number>;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface WebhookAttempt {
+  at: string;
+  status: number | null;
+  error: string | null;
+  ms: number;
+}
+
+/** The outbox: one row per notification and webhook, with its attempts. */
+export interface WebhookDeliveriesTable {
+  id: Generated<string>;
+  webhook_id: number;
+  audit_id: number | null;
+  event: string;
+  payload: Json<unknown>;
+  status: Generated<"pending" | "delivered" | "failed">;
+  attempts: ColumnType<WebhookAttempt[], WebhookAttempt[] | undefined, WebhookAttempt[]>;
+  next_attempt_at: Timestamp;
+  leased_until: Timestamp | null;
+  created_at: CreatedAt;
+  delivered_at: Timestamp | null;
+}
+
 export interface Database {
   environments: EnvironmentsTable;
   flags: FlagsTable;
@@ -302,6 +342,8 @@ export interface Database {
   promotions: PromotionsTable;
   promotion_gate_events: PromotionGateEventsTable;
   guards: GuardsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export type EnvironmentRow = Selectable<EnvironmentsTable>;

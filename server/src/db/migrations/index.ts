@@ -8,6 +8,7 @@ import * as m0002 from "./0002-edit-versions.js";
 import * as m0003 from "./0003-shadow-reports.js";
 import * as m0007 from "./0007-promotions.js";
 import * as m0009 from "./0009-guards.js";
+import * as m0010 from "./0010-webhooks.js";
 
 export const migrations: Record<string, Migration> = {
   "0001-initial": m0001,
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   "0003-shadow-reports": m0003,
   "0007-promotions": m0007,
   "0009-guards": m0009,
+  "0010-webhooks": m0010,
 };

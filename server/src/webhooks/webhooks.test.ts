@@ -1,0 +1,213 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestServer, json, read, type TestServer } from "../../test/harness.js";
+import { commitChange } from "../changes/commit.js";
+import { matchesEvent } from "./outbox.js";
+import { verifyWebhookSignature } from "./signature.js";
+import { BACKOFF_MS, WebhookWorker } from "./worker.js";
+
+/** A receiver on loopback: answers with the queued statuses (then 200), keeps what it got. */
+let receiver: Server;
+let receiverUrl = "";
+const got: { body: string; signature: string | undefined }[] = [];
+const answers: number[] = [];
+beforeAll(async () => {
+  receiver = createServer((req: IncomingMessage, res) => {
+    let body = "";
+    req.on("data", (c) => {
+      body += c;
+    });
+    req.on("end", () => {
+      got.push({ body, signature: req.headers["x-switchyard-signature"] as string | undefined });
+      res.writeHead(answers.shift() ?? 200).end();
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+});
+afterAll(() => {
+  receiver.closeAllConnections();
+  receiver.close();
+});
+
+let t: TestServer;
+let clock = new Date("2026-11-25T10:00:00Z");
+let worker: WebhookWorker;
+beforeAll(async () => {
+  t = await createTestServer({ seedDemo: true });
+  worker = new WebhookWorker({ ...t.deps, now: () => clock }, { random: () => 0.5 });
+});
+afterAll(() => t.close());
+
+async function createHook(body: Record<string, unknown>) {
+  const res = await t.request(
+    "/api/v1/webhooks",
+    json("POST", { name: "ops", url: receiverUrl, ...body }, t.auth()),
+  );
+  return { status: res.status, body: await read(res) };
+}
+const kill = (flag: string, env = "production") =>
+  t.request(
+    `/api/v1/environments/${env}/flags/${flag}/kill`,
+    json("POST", { reason: "errors spiking" }, t.auth()),
+  );
+const deliveries = async (id: number) =>
+  (await read(await t.request(`/api/v1/webhooks/${id}/deliveries`, { headers: t.auth() }))).deliveries;
+
+describe("event patterns", () => {
+  it("match exactly, by prefix or everything", () => {
+    expect(matchesEvent(["flag.*"], "flag.kill")).toBe(true);
+    expect(matchesEvent(["flag.*"], "flag_state.update")).toBe(false);
+    expect(matchesEvent(["guard.trip"], "guard.trip")).toBe(true);
+    expect(matchesEvent(["*"], "promotion.apply")).toBe(true);
+  });
+});
+
+describe("webhooks", () => {
+  let hookId: number;
+  let secret: string;
+
+  it("refuses bad input with problem details naming the field, and non-admins", async () => {
+    const bad = await createHook({ url: "ftp://example.com", events: ["flag.*"] });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain("url");
+    const badEvent = await createHook({ events: ["Flag Kill!"] });
+    expect(badEvent.status).toBe(400);
+    expect(JSON.stringify(badEvent.body)).toContain("events");
+    const editor = await t.createKey("admin", "editor");
+    const forbidden = await t.request("/api/v1/webhooks", { headers: t.auth(editor) });
+    expect(forbidden.status).toBe(403);
+  });
+
+  it("a kill is delivered signed, with a sentence chat tools show; the secret is shown once", async () => {
+    const created = await createHook({ events: ["flag.kill", "guard.trip"], environment: "production" });
+    expect(created.status).toBe(201);
+    hookId = created.body.id;
+    secret = created.body.secret;
+    expect(secret).toMatch(/^whsec_/);
+    const listed = await read(await t.request("/api/v1/webhooks", { headers: t.auth() }));
+    expect(JSON.stringify(listed)).not.toContain(secret);
+
+    expect((await kill("new-checkout")).status).toBe(200);
+    expect(await worker.runOnce()).toBe(1);
+    expect(got).toHaveLength(1);
+    const delivery = got[0] as { body: string; signature: string };
+    const nowSec = Math.floor(clock.getTime() / 1000);
+    expect(verifyWebhookSignature(secret, delivery.signature, delivery.body, 300, nowSec)).toEqual({
+      ok: true,
+    });
+    expect(verifyWebhookSignature("whsec_wrong", delivery.signature, delivery.body, 300, nowSec).ok).toBe(
+      false,
+    );
+    const payload = JSON.parse(delivery.body);
+    expect(payload).toMatchObject({
+      event: "flag.kill",
+      environment: "production",
+      flag: "new-checkout",
+      reason: "errors spiking",
+    });
+    expect(payload.text).toMatch(/killed new-checkout in production: errors spiking/);
+    expect((await deliveries(hookId))[0]).toMatchObject({
+      status: "delivered",
+      attempts: [{ status: 200, error: null }],
+    });
+  });
+
+  it("filters by event and environment", async () => {
+    got.length = 0;
+    await kill("banner-text", "staging"); // another environment
+    await t.request(
+      "/api/v1/environments/production/flags/banner-text",
+      json("PATCH", { on: true }, { ...t.auth(), "if-match": "*" }),
+    );
+    expect(await worker.runOnce()).toBe(0);
+    expect(got).toHaveLength(0);
+  });
+
+  it("retries a failing receiver with backoff and logs every attempt", async () => {
+    got.length = 0;
+    answers.push(500, 503);
+    await kill("banner-text");
+    expect(await worker.runOnce()).toBe(1);
+    let [latest] = await deliveries(hookId);
+    expect(latest).toMatchObject({ status: "pending", attempts: [{ status: 500, error: "HTTP 500" }] });
+    expect(Date.parse(latest.nextAttemptAt) - clock.getTime()).toBe(BACKOFF_MS[0]);
+
+    expect(await worker.runOnce()).toBe(0); // not due yet
+    clock = new Date(clock.getTime() + (BACKOFF_MS[0] as number));
+    expect(await worker.runOnce()).toBe(1);
+    [latest] = await deliveries(hookId);
+    expect(latest.attempts).toHaveLength(2);
+    expect(Date.parse(latest.nextAttemptAt) - clock.getTime()).toBe(BACKOFF_MS[1]);
+
+    clock = new Date(clock.getTime() + (BACKOFF_MS[1] as number));
+    expect(await worker.runOnce()).toBe(1);
+    [latest] = await deliveries(hookId);
+    expect(latest).toMatchObject({ status: "delivered" });
+    expect(latest.attempts.map((a: { status: number }) => a.status)).toEqual([500, 503, 200]);
+    expect(got).toHaveLength(3);
+  });
+
+  it("gives up after the last retry and marks the delivery failed", async () => {
+    const unreachable = await createHook({
+      name: "gone",
+      url: "http://127.0.0.1:9/hook",
+      events: ["flag.kill"],
+    });
+    await kill("max-items");
+    for (let i = 0; i <= BACKOFF_MS.length; i++) {
+      await worker.runOnce();
+      clock = new Date(clock.getTime() + 3_600_000 * 2);
+    }
+    const [latest] = await deliveries(unreachable.body.id);
+    expect(latest.status).toBe("failed");
+    expect(latest.attempts).toHaveLength(BACKOFF_MS.length + 1);
+    await t.request(`/api/v1/webhooks/${unreachable.body.id}`, { method: "DELETE", headers: t.auth() });
+  });
+
+  it("queues nothing when the change's transaction rolls back", async () => {
+    const before = await t.deps.db
+      .selectFrom("webhook_deliveries")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
+    await expect(
+      commitChange(
+        t.deps,
+        {
+          actor: { type: "system", id: null, name: "test", role: "admin" },
+          action: "flag.kill",
+          targetType: "flag_state",
+          targetKey: "new-checkout",
+          environment: "production",
+          flag: "new-checkout",
+          before: null,
+          after: null,
+          affects: [],
+        },
+        async () => {
+          throw new Error("validation failed");
+        },
+      ),
+    ).rejects.toThrow("validation failed");
+    const after = await t.deps.db
+      .selectFrom("webhook_deliveries")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
+    expect(Number(after.n)).toBe(Number(before.n));
+  });
+
+  it("sends Slack-shaped bodies and a test ping on request", async () => {
+    got.length = 0;
+    const slack = await createHook({ name: "chat", events: ["*"], format: "slack" });
+    expect(
+      (await t.request(`/api/v1/webhooks/${slack.body.id}/test`, { method: "POST", headers: t.auth() }))
+        .status,
+    ).toBe(202);
+    await worker.runOnce();
+    const bodies = got.map((g) => JSON.parse(g.body));
+    const body = bodies.find((b) => /test ping/.test(b.text));
+    expect(body).toBeDefined();
+    expect(body.blocks[0].text.type).toBe("mrkdwn");
+  });
+});
