@@ -32,6 +32,9 @@ export const FlagSchema = z
     owner: z.string().nullable(),
     temporary: z.boolean(),
     clientVisible: z.boolean(),
+    salt: z
+      .string()
+      .openapi({ description: "Mixed into bucketing; lets a preview bucket exactly as SDKs do." }),
     archived: z.boolean(),
     archivedAt: z.string().nullable(),
     version: z.number().int(),

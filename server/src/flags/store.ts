@@ -26,6 +26,8 @@ export interface FlagView {
   owner: string | null;
   temporary: boolean;
   clientVisible: boolean;
+  /** Bucketing salt (also in every ruleset SDKs receive): previews bucket exactly as SDKs do. */
+  salt: string;
   archived: boolean;
   archivedAt: string | null;
   version: number;
@@ -44,6 +46,7 @@ export function flagView(row: FlagRow): FlagView {
     owner: row.owner,
     temporary: row.temporary,
     clientVisible: row.client_visible,
+    salt: row.salt,
     archived: row.archived_at !== null,
     archivedAt: row.archived_at ? new Date(row.archived_at).toISOString() : null,
     version: row.version,
