@@ -56,6 +56,8 @@ export interface FlagDefinition {
   owner: string | null;
   temporary: boolean;
   clientVisible: boolean;
+  /** Bucketing salt: the flag page's preview buckets exactly as SDKs do. */
+  salt?: string;
   archived: boolean;
   archivedAt: string | null;
   version: number;

@@ -1,0 +1,134 @@
+/**
+ * @module Saving an edited state: the diff first (what will change, field by field), then a PUT carrying
+ * the version the edit was based on. If someone else saved in between (409), their change is shown —
+ * what they changed since the version this edit started from — and nothing is overwritten unless asked.
+ */
+import { useMutation } from "@tanstack/react-query";
+import { useState } from "react";
+import { ApiError, api } from "../api/client.js";
+import { flagPath } from "../api/flags.js";
+import type { FlagState, StateFields, StateWrite } from "../api/types.js";
+import { Dialog } from "../components/Dialog.js";
+import { ErrorBanner } from "../components/ErrorBanner.js";
+import { type Change, diffValues, show } from "../history/diff.js";
+
+export const fieldsOf = (s: StateFields): StateFields => ({
+  on: s.on,
+  offVariation: s.offVariation,
+  targets: s.targets,
+  rules: s.rules,
+  fallthrough: s.fallthrough,
+  prerequisites: s.prerequisites,
+  shadow: s.shadow,
+});
+
+export function DiffTable({ changes, caption }: { changes: Change[]; caption: string }) {
+  if (changes.length === 0) return <p className="muted">No changes.</p>;
+  return (
+    <table className="diff-table">
+      <caption>{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">Field</th>
+          <th scope="col">Before</th>
+          <th scope="col">After</th>
+        </tr>
+      </thead>
+      <tbody>
+        {changes.map((c) => (
+          <tr key={`${c.path}-${c.kind}`} className={`diff-${c.kind}`}>
+            <th scope="row">
+              <code>{c.path || "(whole)"}</code>
+            </th>
+            <td>{show(c.before)}</td>
+            <td>{show(c.after)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export interface SaveFlowProps {
+  env: string;
+  flag: string;
+  base: FlagState;
+  draft: StateFields;
+  onSaved: (result: StateWrite) => void;
+  onReload: () => void;
+  onClose: () => void;
+}
+
+export function SaveFlow({ env, flag, base, draft, onSaved, onReload, onClose }: SaveFlowProps) {
+  const [reason, setReason] = useState("");
+  const [conflict, setConflict] = useState<FlagState | null>(null);
+  const save = useMutation({
+    mutationFn: (version: number) =>
+      api<StateWrite>(flagPath(env, flag), {
+        method: "PUT",
+        body: { ...fieldsOf(draft), ...(reason.trim() ? { reason: reason.trim() } : {}) },
+        version,
+      }),
+    onSuccess: onSaved,
+    onError: (error) => {
+      if (error instanceof ApiError && error.status === 409) setConflict(error.current<FlagState>() ?? null);
+    },
+  });
+  const mine = diffValues(fieldsOf(base), fieldsOf(draft));
+  const error = save.error instanceof ApiError && save.error.status !== 409 ? save.error : null;
+
+  if (conflict) {
+    const theirs = diffValues(fieldsOf(base), fieldsOf(conflict));
+    return (
+      <Dialog title="Someone else changed this flag" onClose={onClose}>
+        <p>
+          {conflict.updatedBy ?? "Someone"} saved version {conflict.version} while you were editing version{" "}
+          {base.version}. Nothing was overwritten. Their change:
+        </p>
+        <DiffTable changes={theirs} caption="Their change" />
+        <DiffTable changes={mine} caption="Your change" />
+        <div className="dialog-actions">
+          <button type="button" className="button" onClick={onReload}>
+            Discard mine, load theirs
+          </button>
+          <button
+            type="button"
+            className="button button-danger"
+            onClick={() => save.mutate(conflict.version)}
+          >
+            Save mine over theirs
+          </button>
+        </div>
+      </Dialog>
+    );
+  }
+
+  return (
+    <Dialog title="Review and save" onClose={onClose}>
+      <DiffTable changes={mine} caption={`Changes to ${flag} in ${env}`} />
+      <label className="field">
+        <span>Reason (goes into the audit log)</span>
+        <input value={reason} onChange={(e) => setReason(e.target.value)} />
+      </label>
+      {error && <ErrorBanner error={error} />}
+      {error?.errors.map((e) => (
+        <p key={e.path} className="field-error">
+          {e.path}: {e.message}
+        </p>
+      ))}
+      <div className="dialog-actions">
+        <button type="button" className="button" onClick={onClose}>
+          Keep editing
+        </button>
+        <button
+          type="button"
+          className="button button-primary"
+          disabled={save.isPending || mine.length === 0}
+          onClick={() => save.mutate(base.version)}
+        >
+          Save
+        </button>
+      </div>
+    </Dialog>
+  );
+}
