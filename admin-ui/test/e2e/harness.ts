@@ -85,6 +85,7 @@ export async function startE2e(options: { seedDemo?: boolean } = {}): Promise<E2
     },
     async loginAs(email) {
       const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+      context.setDefaultTimeout(10_000);
       const page = await context.newPage();
       await page.goto(`${server.url}/login`);
       await page.getByLabel(/email/i).fill(email);
