@@ -10,6 +10,7 @@ import { Link, useLocation, useSearch } from "wouter";
 import { api } from "../api/client.js";
 import { flagPath, useEnvironments } from "../api/flags.js";
 import { queryKeys } from "../api/query.js";
+import { useSegmentList } from "../api/segments.js";
 import type { FlagDefinition, FlagState, StateFields, StateWrite } from "../api/types.js";
 import { paths } from "../app/paths.js";
 import { useCan } from "../auth/session.js";
@@ -289,13 +290,5 @@ function EnvironmentState({
 
 /** Segment keys of the environment, for the clause editor's segment picker. */
 function useSegmentKeys(env: string): string[] {
-  const segments = useQuery({
-    queryKey: queryKeys.segments(env),
-    queryFn: () =>
-      api<{ segments: { key: string }[] }>(`/environments/${encodeURIComponent(env)}/segments`).then((r) =>
-        r.segments.map((s) => s.key),
-      ),
-    staleTime: 30_000,
-  });
-  return segments.data ?? [];
+  return useSegmentList(env, { select: (r) => r.segments.map((s) => s.key) }).data ?? [];
 }

@@ -3,9 +3,9 @@
  * one-click move to the next step, how the new code compares with the old (mismatch and error rates,
  * latency p50/p95 of both over time) and the sampled mismatches side by side.
  */
-import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
-import { ApiError, api } from "../api/client.js";
+import { ApiError } from "../api/client.js";
+import { useSegmentList } from "../api/segments.js";
 import { ErrorBanner } from "../components/ErrorBanner.js";
 import { Field } from "../components/Field.js";
 import {
@@ -72,12 +72,7 @@ function StepPath({ view }: { view: DarkLaunch }) {
 
 function AdvanceForm({ env, flag, view }: { env: string; flag: string; view: DarkLaunch }) {
   const advance = useAdvance(env, flag);
-  const segments = useQuery({
-    queryKey: ["environments", env, "segments"],
-    queryFn: () =>
-      api<{ segments: { key: string; name: string }[] }>(`/environments/${encodeURIComponent(env)}/segments`),
-    enabled: view.next === "pilot",
-  });
+  const segments = useSegmentList(env, { enabled: view.next === "pilot" });
   const [sampleRate, setSampleRate] = useState("5");
   const [segment, setSegment] = useState("");
   const [percentage, setPercentage] = useState(

@@ -10,8 +10,20 @@ export const UI_BUILD_DIR = fileURLToPath(new URL("../../test-artifacts/ui-build
 
 export default async function buildUi(): Promise<void> {
   rmSync(UI_BUILD_DIR, { recursive: true, force: true });
+  // vitest sets NODE_ENV=test, which Vite honours (a development React); build what users get.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = "production";
+  try {
+    await buildProduction();
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
+}
+
+async function buildProduction(): Promise<void> {
   await build({
     root: fileURLToPath(new URL("../..", import.meta.url)),
+    mode: "production",
     logLevel: "error",
     build: { outDir: UI_BUILD_DIR, emptyOutDir: true, sourcemap: false },
   });
