@@ -18,6 +18,7 @@ import type { AppDeps } from "./deps.js";
 import { environmentRoutes } from "./environments/routes.js";
 import { flagRoutes } from "./flags/routes.js";
 import { stateRoutes } from "./flags/state-routes.js";
+import { freezeRoutes } from "./freezes/routes.js";
 import { guardRoutes } from "./guards/routes.js";
 import { keyRoutes } from "./keys/routes.js";
 import { timeRequests } from "./observability/metrics.js";
@@ -114,6 +115,7 @@ export function createApp(deps: AppDeps): App {
   protectedApi.route("/", stateRoutes(deps));
   protectedApi.route("/", darkLaunchRoutes(deps));
   protectedApi.route("/", guardRoutes(deps));
+  protectedApi.route("/", freezeRoutes(deps));
   protectedApi.route("/", segmentRoutes(deps));
   protectedApi.route("/", keyRoutes(deps));
   protectedApi.route("/", userRoutes(deps));

@@ -4,6 +4,7 @@ import { Link, useLocation } from "wouter";
 import { useLiveUpdates } from "../api/live.js";
 import { LogoutButton } from "../auth/LogoutButton.js";
 import { useMe } from "../auth/session.js";
+import { FreezeBanner } from "../freezes/FreezeBanner.js";
 
 export const NAV_ITEMS = [
   { href: "/flags", label: "Flags" },
@@ -53,6 +54,7 @@ export function Layout({ children }: { children: ReactNode }) {
         </div>
       </header>
       <main id="main" className="main" tabIndex={-1}>
+        <FreezeBanner />
         {children}
       </main>
     </div>

@@ -10,6 +10,8 @@ export interface Actor {
   /** Shown in the audit log: a user's email, a key's name. */
   name: string;
   role: Role;
+  /** An admin's reason to write through a change freeze (header `X-Switchyard-Freeze-Override`). */
+  freezeOverride?: string;
 }
 
 export const SYSTEM_ACTOR: Actor = { type: "system", id: null, name: "system", role: "admin" };

@@ -8,7 +8,7 @@ import type { Role } from "../db/schema.js";
 import type { AppDeps } from "../deps.js";
 import { keyResolverFor, secretFromHeaders } from "../keys/resolve.js";
 import { ForbiddenError, UnauthorizedError } from "../problem/errors.js";
-import { roleAtLeast } from "./actor.js";
+import { type Actor, roleAtLeast } from "./actor.js";
 import type { AppEnv } from "./context.js";
 import { actorFromSession } from "./sessions.js";
 
@@ -24,15 +24,31 @@ export function authenticate(deps: AppDeps): MiddlewareHandler<AppEnv> {
           `A ${key.kind} SDK key cannot use the admin API; use an admin token or log in.`,
         );
       }
-      c.set("actor", { type: "api_key", id: String(key.id), name: key.name, role: key.role ?? "viewer" });
+      c.set(
+        "actor",
+        withOverride(c.req.header(FREEZE_OVERRIDE_HEADER), {
+          type: "api_key",
+          id: String(key.id),
+          name: key.name,
+          role: key.role ?? "viewer",
+        }),
+      );
       return next();
     }
     const actor = await actorFromSession(deps, c);
     if (!actor)
       throw new UnauthorizedError("Log in or send an admin API key (Authorization: Bearer sy_admin_…).");
-    c.set("actor", actor);
+    c.set("actor", withOverride(c.req.header(FREEZE_OVERRIDE_HEADER), actor));
     return next();
   };
+}
+
+export const FREEZE_OVERRIDE_HEADER = "x-switchyard-freeze-override";
+
+/** Carries the freeze-override reason with the actor; commitChange decides whether it counts (admins only). */
+function withOverride(reason: string | undefined, actor: Actor): Actor {
+  const trimmed = reason?.trim().slice(0, 500);
+  return trimmed ? { ...actor, freezeOverride: trimmed } : actor;
 }
 
 /** Refuses the request unless the actor's role is at least `role`. */

@@ -8,6 +8,7 @@ import type { Actor } from "../auth/actor.js";
 import { jsonb } from "../db/json.js";
 import type { Database } from "../db/schema.js";
 import type { AppDeps } from "../deps.js";
+import { checkFreeze } from "../freezes/check.js";
 import { NotFoundError } from "../problem/errors.js";
 import { enqueueWebhooks, notifyQueued } from "../webhooks/outbox.js";
 
@@ -65,6 +66,10 @@ export async function commitChange<T>(
     const before = resolveValue(change.before, result);
     const after = resolveValue(change.after, result);
     const affects = mergeAffected(resolveValue(change.affects, result));
+    const touched = [
+      ...new Set([...affects.map((a) => a.environment), ...(change.environment ? [change.environment] : [])]),
+    ];
+    const reason = await checkFreeze(trx, change.action, change.actor, touched, change.reason ?? null);
     const audit = await trx
       .insertInto("audit_log")
       .values({
@@ -76,7 +81,7 @@ export async function commitChange<T>(
         target_key: change.targetKey,
         environment_key: change.environment ?? null,
         flag_key: change.flag ?? null,
-        reason: change.reason ?? null,
+        reason,
         before: before == null ? null : jsonb(before),
         after: after == null ? null : jsonb(after),
       })
@@ -91,7 +96,7 @@ export async function commitChange<T>(
       flag: change.flag ?? null,
       targetType: change.targetType,
       targetKey: change.targetKey,
-      reason: change.reason ?? null,
+      reason,
       before,
       after,
     });

@@ -324,6 +324,15 @@ export interface WebhookDeliveriesTable {
   delivered_at: Timestamp | null;
 }
 
+/** A change freeze on one environment, until a time. */
+export interface FreezesTable {
+  environment_key: string;
+  reason: string;
+  until: Timestamp;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   environments: EnvironmentsTable;
   flags: FlagsTable;
@@ -344,6 +353,7 @@ export interface Database {
   guards: GuardsTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  freezes: FreezesTable;
 }
 
 export type EnvironmentRow = Selectable<EnvironmentsTable>;

@@ -108,3 +108,13 @@ export class MethodNotAllowedError extends ProblemError {
   readonly title = "Method not allowed";
   readonly slug = "method-not-allowed";
 }
+
+/** A write to an environment under a change freeze (kills and admin overrides excepted). */
+export class FrozenError extends ProblemError {
+  readonly status = 423;
+  readonly title = "Environment frozen";
+  readonly slug = "frozen";
+  constructor(detail: string, freeze: { environment: string; reason: string; until: string }) {
+    super(detail, { extra: { freeze } });
+  }
+}

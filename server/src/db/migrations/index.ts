@@ -9,6 +9,7 @@ import * as m0003 from "./0003-shadow-reports.js";
 import * as m0007 from "./0007-promotions.js";
 import * as m0009 from "./0009-guards.js";
 import * as m0010 from "./0010-webhooks.js";
+import * as m0011 from "./0011-freezes.js";
 
 export const migrations: Record<string, Migration> = {
   "0001-initial": m0001,
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   "0007-promotions": m0007,
   "0009-guards": m0009,
   "0010-webhooks": m0010,
+  "0011-freezes": m0011,
 };
