@@ -20,7 +20,9 @@ export function SecretOnce({ label, value, onDone }: { label: string; value: str
         <strong>{label}</strong> — copy it now: it is stored hashed and will not be shown again.
       </p>
       <div className="secret-row">
-        <code aria-label={label}>{value}</code>
+        <output aria-label={label}>
+          <code>{value}</code>
+        </output>
         <button type="button" className="button" onClick={copy}>
           {copied ? "Copied" : "Copy"}
         </button>
