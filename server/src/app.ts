@@ -12,6 +12,7 @@ import { auditRoutes } from "./audit/routes.js";
 import type { AppEnv } from "./auth/context.js";
 import { authenticate } from "./auth/middleware.js";
 import { authRoutes } from "./auth/routes.js";
+import { changelogRoutes } from "./changelog/routes.js";
 import { darkLaunchRoutes } from "./dark-launch/routes.js";
 import { deliveryRoutes } from "./delivery/routes.js";
 import type { AppDeps } from "./deps.js";
@@ -53,6 +54,7 @@ const deliveryRouters: ((deps: AppDeps) => unknown)[] = [
   usageRoutes,
   observabilityRoutes,
   shadowRoutes,
+  changelogRoutes,
 ];
 
 export function createApp(deps: AppDeps): App {

@@ -88,11 +88,14 @@ const VERBS: Record<string, string> = {
   "guard.update": "set the guards of",
   "promotion.apply": "promoted",
   "promotion.revert": "reverted a promotion of",
+  "freeze.start": "froze",
+  "freeze.end": "lifted the freeze on",
+  "dark-launch.advance": "moved the dark launch of",
 };
 
 /** One line a chat channel can show: "Ana killed new-checkout in production: payment errors". */
 export function sentence(
-  event: Pick<AuditEvent, "actor" | "action" | "flag" | "targetKey" | "environment" | "reason">,
+  event: Pick<AuditEvent, "action" | "flag" | "targetKey" | "environment" | "reason"> & { actor: { name: string } },
 ) {
   const verb = VERBS[event.action] ?? event.action;
   const where = event.environment ? ` in ${event.environment}` : "";
