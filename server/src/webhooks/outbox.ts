@@ -95,7 +95,9 @@ const VERBS: Record<string, string> = {
 
 /** One line a chat channel can show: "Ana killed new-checkout in production: payment errors". */
 export function sentence(
-  event: Pick<AuditEvent, "action" | "flag" | "targetKey" | "environment" | "reason"> & { actor: { name: string } },
+  event: Pick<AuditEvent, "action" | "flag" | "targetKey" | "environment" | "reason"> & {
+    actor: { name: string };
+  },
 ) {
   const verb = VERBS[event.action] ?? event.action;
   const where = event.environment ? ` in ${event.environment}` : "";
