@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type CompiledRuleset, compileRuleset } from "./compile.js";
+import { type CompiledRuleset, compileRuleset, compileTrustedRuleset } from "./compile.js";
 import { evaluate } from "./evaluate.js";
 import type { Flag, Ruleset } from "./model.js";
 import { booleanFlag, percentOn, ruleset } from "./test-rulesets.js";
@@ -139,5 +139,29 @@ describe("compileRuleset", () => {
       ]),
     );
     expect(evaluate(r, "f", { targetingKey: "u" }, true).value).toBe(false);
+  });
+});
+
+describe("compileTrustedRuleset (the browser's path)", () => {
+  it("refuses anything that is not a ruleset of this format, and payloads compilation cannot make sense of", () => {
+    expect(compileTrustedRuleset(null).ok).toBe(false);
+    expect(compileTrustedRuleset({ formatVersion: 2, flags: [], segments: [] }).ok).toBe(false);
+    expect(compileTrustedRuleset({ formatVersion: 1, flags: "x", segments: [] }).ok).toBe(false);
+    const broken = { ...booleanFlag("f"), variations: "x" } as unknown as Flag;
+    expect(compileTrustedRuleset(ruleset([broken]))).toMatchObject({ ok: false });
+    const noFallthrough = { ...booleanFlag("f"), fallthrough: null } as unknown as Flag;
+    expect(compileTrustedRuleset(ruleset([noFallthrough])).ok).toBe(false);
+  });
+
+  it("compiles what the full path compiles, to the same answers", () => {
+    const source = ruleset([booleanFlag("f", { fallthrough: percentOn(30) })]);
+    const full = compileRuleset(source);
+    const trusted = compileTrustedRuleset(source);
+    if (!full.ok || !trusted.ok) throw new Error("compile");
+    for (const key of ["a", "b", "c", "d", "e", "f", "g"]) {
+      expect(evaluate(trusted.ruleset, "f", { targetingKey: key }, false)).toEqual(
+        evaluate(full.ruleset, "f", { targetingKey: key }, false),
+      );
+    }
   });
 });

@@ -16,6 +16,7 @@ import type {
   Segment,
   Serve,
 } from "./model.js";
+import { RULESET_FORMAT_VERSION } from "./model.js";
 import {
   attributeReader,
   compileClauses,
@@ -205,6 +206,24 @@ export function compileRuleset(input: unknown): CompileResult {
   if (!valid.ok) return valid;
   try {
     return { ok: true, ruleset: build(valid.ruleset) };
+  } catch (e) {
+    return { ok: false, errors: [`compile: ${e instanceof Error ? e.message : String(e)}`] };
+  }
+}
+
+/**
+ * Compiles a ruleset our own server produced, having validated it with the full schema (the browser's path,
+ * where the structural validator is the heaviest part of the bundle). Only the format is checked here;
+ * anything malformed that slips through makes compilation fail — never evaluation — so bad payloads still
+ * never replace good rules. Never throws.
+ */
+export function compileTrustedRuleset(input: unknown): CompileResult {
+  const r = input as Ruleset;
+  if (r?.formatVersion !== RULESET_FORMAT_VERSION || !Array.isArray(r.flags) || !Array.isArray(r.segments)) {
+    return { ok: false, errors: [`not a format ${RULESET_FORMAT_VERSION} ruleset`] };
+  }
+  try {
+    return { ok: true, ruleset: build(r) };
   } catch (e) {
     return { ok: false, errors: [`compile: ${e instanceof Error ? e.message : String(e)}`] };
   }

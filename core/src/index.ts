@@ -5,7 +5,12 @@
 
 export { toBrowserFlag, toBrowserRuleset, toBrowserSegment } from "./browser.js";
 export { bucketFor, hashKey, murmur3 } from "./bucket.js";
-export { type CompiledRuleset, type CompileResult, compileRuleset } from "./compile.js";
+export {
+  type CompiledRuleset,
+  type CompileResult,
+  compileRuleset,
+  compileTrustedRuleset,
+} from "./compile.js";
 export { applyDelta } from "./delta.js";
 export { evaluate, evaluateAll, evaluateFlag } from "./evaluate.js";
 export * from "./model.js";

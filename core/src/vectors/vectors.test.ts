@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { bucketFor, hashKey, murmur3 } from "../bucket.js";
-import { compileRuleset } from "../compile.js";
+import { compileRuleset, compileTrustedRuleset } from "../compile.js";
 import { evaluate } from "../evaluate.js";
 import type { EvaluationContext } from "../model.js";
 import { pinned, rulesetFor, vectors } from "./index.js";
@@ -20,6 +20,14 @@ describe("shared vectors", () => {
 
   it.each(vectors.cases.map((c) => [c.name, c] as const))("%s", (_name, c) => {
     const compiled = compileRuleset(rulesetFor(c));
+    if (!compiled.ok) throw new Error(compiled.errors.join("; "));
+    const decision = evaluate(compiled.ruleset, c.flag, c.context as EvaluationContext, c.default);
+    expect(pinned(decision)).toEqual(c.expected);
+  });
+
+  // The browser's compile path (no structural validator) must answer exactly the same.
+  it.each(vectors.cases.map((c) => [c.name, c] as const))("trusted compile: %s", (_name, c) => {
+    const compiled = compileTrustedRuleset(rulesetFor(c));
     if (!compiled.ok) throw new Error(compiled.errors.join("; "));
     const decision = evaluate(compiled.ruleset, c.flag, c.context as EvaluationContext, c.default);
     expect(pinned(decision)).toEqual(c.expected);

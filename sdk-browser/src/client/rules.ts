@@ -1,11 +1,13 @@
 /**
- * @module The browser-safe ruleset held in local mode: validated and compiled (by core) before it replaces
- * the last good one, then evaluated for the current context.
+ * @module The browser-safe ruleset held in local mode: compiled (by core) before it replaces the last good
+ * one, then evaluated for the current context. It comes from our server, which validated it with the full
+ * schema, so the browser skips core's structural validator (the bundle's heaviest part) and relies on
+ * compilation failing — never evaluation — for anything malformed.
  */
 import {
   applyDelta,
   type CompiledRuleset,
-  compileRuleset,
+  compileTrustedRuleset,
   type EvaluationContext,
   evaluateAll,
   type Ruleset,
@@ -36,7 +38,7 @@ export function createRules(): Rules {
   const put = (data: unknown): boolean | undefined => {
     const r = data as Ruleset;
     if (current && r?.version === current.version && r.environment === current.environment) return false;
-    const result = compileRuleset(data);
+    const result = compileTrustedRuleset(data);
     if (!result.ok) return undefined;
     compiled = result.ruleset;
     current = r;
