@@ -31,6 +31,7 @@ import { NotFoundError, PayloadTooLargeError } from "./problem/errors.js";
 import { handleError } from "./problem/respond.js";
 import { validationHook } from "./problem/zod.js";
 import { promotionRoutes } from "./promotion/routes.js";
+import { scheduleRoutes } from "./schedules/routes.js";
 import { sdkRoutes } from "./sdk/routes.js";
 import { segmentRoutes } from "./segments/routes.js";
 import { shadowRoutes } from "./shadow/routes.js";
@@ -118,6 +119,7 @@ export function createApp(deps: AppDeps): App {
   protectedApi.route("/", darkLaunchRoutes(deps));
   protectedApi.route("/", guardRoutes(deps));
   protectedApi.route("/", freezeRoutes(deps));
+  protectedApi.route("/", scheduleRoutes(deps));
   protectedApi.route("/", segmentRoutes(deps));
   protectedApi.route("/", keyRoutes(deps));
   protectedApi.route("/", userRoutes(deps));

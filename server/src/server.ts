@@ -16,6 +16,7 @@ import { ensureAdminKey } from "./keys/store.js";
 import { ConflictError } from "./problem/errors.js";
 import { startGateTimer } from "./promotion/gates.js";
 import { createRulesetStore } from "./rulesets/store.js";
+import { startScheduleTimer } from "./schedules/run.js";
 import { closeSdkServices } from "./sdk/services.js";
 import { type DemoSeed, isDatabaseEmpty, seedDemo } from "./seed/demo.js";
 import { createBus } from "./stream/bus.js";
@@ -91,12 +92,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const stopGates = startGateTimer(deps, { intervalMs: options.gateIntervalMs });
     const webhooks = new WebhookWorker(deps);
     webhooks.start();
+    const stopSchedules = startScheduleTimer(deps);
 
     let closing: Promise<void> | undefined;
     const close = () => {
       closing ??= (async () => {
         const stopped = new Promise<void>((done) => server.close(() => done()));
         stopGates();
+        stopSchedules();
         await webhooks.stop();
         await closeSdkServices(deps);
         await rulesets?.close();

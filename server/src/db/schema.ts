@@ -333,6 +333,32 @@ export interface FreezesTable {
   created_at: CreatedAt;
 }
 
+export type ScheduleStep =
+  | { at: string; action: "on" }
+  | { at: string; action: "off" }
+  | { at: string; action: "rollout"; percentage: number };
+
+export interface ScheduleLogEntry {
+  at: string;
+  step: number;
+  outcome: "applied" | "paused" | "resumed" | "failed";
+  detail: string;
+}
+
+/** Steps at set times for one flag in one environment, applied in order. */
+export interface SchedulesTable {
+  id: Generated<number>;
+  environment_key: string;
+  flag_key: string;
+  steps: Json<ScheduleStep[]>;
+  next_step: Generated<number>;
+  status: Generated<"active" | "paused" | "done" | "cancelled" | "failed">;
+  paused_reason: string | null;
+  log: ColumnType<ScheduleLogEntry[], ScheduleLogEntry[] | undefined, ScheduleLogEntry[]>;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   environments: EnvironmentsTable;
   flags: FlagsTable;
@@ -354,6 +380,7 @@ export interface Database {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   freezes: FreezesTable;
+  schedules: SchedulesTable;
 }
 
 export type EnvironmentRow = Selectable<EnvironmentsTable>;

@@ -10,6 +10,7 @@ import * as m0007 from "./0007-promotions.js";
 import * as m0009 from "./0009-guards.js";
 import * as m0010 from "./0010-webhooks.js";
 import * as m0011 from "./0011-freezes.js";
+import * as m0012 from "./0012-schedules.js";
 
 export const migrations: Record<string, Migration> = {
   "0001-initial": m0001,
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   "0009-guards": m0009,
   "0010-webhooks": m0010,
   "0011-freezes": m0011,
+  "0012-schedules": m0012,
 };

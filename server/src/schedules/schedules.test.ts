@@ -1,0 +1,165 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestServer, json, read, type TestServer } from "../../test/harness.js";
+import { runDueSchedules } from "./run.js";
+
+let t: TestServer;
+let clock = new Date("2026-12-01T08:00:00Z");
+const at = (minutes: number) => new Date(Date.parse("2026-12-01T09:00:00Z") + minutes * 60_000).toISOString();
+let tripped = false;
+const guards = async () => tripped;
+const run = () => runDueSchedules({ ...t.deps, now: () => clock }, guards);
+
+beforeAll(async () => {
+  t = await createTestServer({ seedDemo: true, now: () => clock });
+});
+afterAll(() => t.close());
+
+const base = "/api/v1/environments/production/flags/search-ranking";
+const state = async () => read(await t.request(base, { headers: t.auth() }));
+const schedule = async (id: number) =>
+  (await read(await t.request(`${base}/schedules`, { headers: t.auth() }))).schedules.find(
+    (s: { id: number }) => s.id === id,
+  );
+const onShare = (s: {
+  on: boolean;
+  fallthrough: { variation?: string; rollout?: { weights: { variation: string; weight: number }[] } };
+}) =>
+  !s.on
+    ? 0
+    : s.fallthrough.variation
+      ? s.fallthrough.variation === "neural"
+        ? 100
+        : 0
+      : (s.fallthrough.rollout?.weights[0]?.weight ?? 0) / 1000;
+
+describe("scheduled changes", () => {
+  it("refuses steps out of order or with bad values, naming the field", async () => {
+    const res = await t.request(
+      `${base}/schedules`,
+      json(
+        "POST",
+        {
+          steps: [
+            { at: at(10), action: "on" },
+            { at: at(5), action: "rollout", percentage: 150 },
+          ],
+        },
+        t.auth(),
+      ),
+    );
+    expect(res.status).toBe(400);
+    const body = JSON.stringify(await read(res));
+    expect(body).toContain("steps.1");
+  });
+
+  it("ramps 1% → 5% → 25% → 100% as the clock passes each step, each an audited change", async () => {
+    const created = await t.request(
+      `${base}/schedules`,
+      json(
+        "POST",
+        {
+          steps: [
+            { at: at(0), action: "rollout", percentage: 1 },
+            { at: at(60), action: "rollout", percentage: 5 },
+            { at: at(120), action: "rollout", percentage: 25 },
+            { at: at(180), action: "rollout", percentage: 100 },
+          ],
+        },
+        t.auth(),
+      ),
+    );
+    expect(created.status).toBe(201);
+    const { id } = await read(created);
+
+    expect(await run()).toBe(0); // 08:00: nothing due
+    const seen: number[] = [];
+    for (const minutes of [0, 60, 120, 180]) {
+      clock = new Date(at(minutes));
+      expect(await run()).toBe(1);
+      seen.push(onShare(await state()));
+    }
+    expect(seen.slice(0, 3)).toEqual([1, 5, 25]);
+    expect((await state()).fallthrough).toEqual({ variation: expect.any(String) });
+    expect(await schedule(id)).toMatchObject({ status: "done", nextStep: 4 });
+    const audit = await read(
+      await t.request("/api/v1/audit?flag=search-ranking&environment=production", { headers: t.auth() }),
+    );
+    const reasons = audit.entries.map((e: { reason: string }) => e.reason);
+    expect(reasons).toEqual(
+      expect.arrayContaining(["Scheduled step 2 of 4: rollout 5%", "Scheduled step 4 of 4: rollout 100%"]),
+    );
+    expect(
+      audit.entries.find((e: { reason: string }) => e.reason?.startsWith("Scheduled step 1"))?.actor.name,
+    ).toBe(`schedule #${id}`);
+  });
+
+  it("pauses while the environment is frozen or a guard has tripped, and goes on when that clears", async () => {
+    const created = await read(
+      await t.request(
+        `${base}/schedules`,
+        json(
+          "POST",
+          {
+            steps: [
+              { at: at(200), action: "off" },
+              { at: at(300), action: "on" },
+            ],
+          },
+          t.auth(),
+        ),
+      ),
+    );
+    await t.request(
+      "/api/v1/environments/production/freeze",
+      json("PUT", { reason: "release week", until: at(10_000) }, t.auth()),
+    );
+    clock = new Date(at(200));
+    expect(await run()).toBe(0);
+    expect(await schedule(created.id)).toMatchObject({
+      status: "paused",
+      pausedReason: expect.stringContaining("frozen"),
+    });
+    expect((await state()).on).toBe(true);
+
+    await t.request("/api/v1/environments/production/freeze", { method: "DELETE", headers: t.auth() });
+    tripped = true;
+    expect(await run()).toBe(0);
+    expect(await schedule(created.id)).toMatchObject({
+      status: "paused",
+      pausedReason: "a guard of the flag has tripped",
+    });
+
+    tripped = false;
+    expect(await run()).toBe(1);
+    expect((await state()).on).toBe(false);
+    const s = await schedule(created.id);
+    expect(s.status).toBe("active");
+    expect(s.log.map((l: { outcome: string }) => l.outcome)).toEqual([
+      "paused",
+      "paused",
+      "resumed",
+      "applied",
+    ]);
+  });
+
+  it("is cancelled by an editor; a viewer cannot schedule", async () => {
+    const created = await read(
+      await t.request(
+        `${base}/schedules`,
+        json("POST", { steps: [{ at: at(400), action: "on" }] }, t.auth()),
+      ),
+    );
+    expect(
+      (await t.request(`${base}/schedules/${created.id}`, { method: "DELETE", headers: t.auth() })).status,
+    ).toBe(204);
+    clock = new Date(at(400));
+    await run();
+    expect((await schedule(created.id)).status).toBe("cancelled");
+    const viewer = await t.createKey("admin", "viewer");
+    const res = await t.request(
+      `${base}/schedules`,
+      json("POST", { steps: [{ at: at(500), action: "on" }] }, t.auth(viewer)),
+    );
+    expect(res.status).toBe(403);
+  });
+});
