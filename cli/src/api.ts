@@ -1,0 +1,63 @@
+/** @module The admin API over fetch, with the admin token; failures become ApiError with the problem's words. */
+
+export interface Problem {
+  status: number;
+  title: string;
+  detail?: string;
+  errors?: { path: string; message: string }[];
+}
+
+export class ApiError extends Error {
+  constructor(readonly problem: Problem) {
+    super(
+      [
+        `${problem.status} ${problem.title}`,
+        problem.detail,
+        ...(problem.errors ?? []).map((e) => `  ${e.path || "(body)"}: ${e.message}`),
+      ]
+        .filter(Boolean)
+        .join("\n"),
+    );
+  }
+}
+
+export interface Api {
+  call<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<T>;
+}
+
+export function createApi(url: string, token: string, fetchImpl: typeof fetch = fetch): Api {
+  const base = `${url.replace(/\/+$/, "")}/api/v1`;
+  return {
+    async call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+      const res = await fetchImpl(`${base}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+          ...headers,
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      if (!res.ok) {
+        let problem: Problem = {
+          status: res.status,
+          title: res.statusText || "Error",
+          detail: text.slice(0, 500),
+        };
+        try {
+          problem = { ...problem, ...JSON.parse(text) };
+        } catch {
+          // Not problem+json: keep the text.
+        }
+        throw new ApiError(problem);
+      }
+      return (text ? JSON.parse(text) : undefined) as T;
+    },
+  };
+}

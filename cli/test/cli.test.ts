@@ -1,0 +1,152 @@
+/**
+ * The `switchyard` command against a real server (in process, PGlite in memory, demo data): what a CI job
+ * sees — output and exit codes — for listing, kills, promotion, freezes, flags as code and generated types.
+ */
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import ts from "typescript";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EXIT, run } from "../src/main.js";
+
+const SERVER_ENTRY = fileURLToPath(new URL("../../server/src/server.ts", import.meta.url));
+const ADMIN_TOKEN = "sy_admin_cli_integration_token_0123456789abc";
+let server: { url: string; close(): Promise<void> };
+let dir: string;
+
+beforeAll(async () => {
+  const { startServer } = (await import(/* @vite-ignore */ SERVER_ENTRY)) as {
+    startServer(o: Record<string, unknown>): Promise<typeof server>;
+  };
+  server = await startServer({
+    port: 0,
+    host: "127.0.0.1",
+    seedDemo: true,
+    adminToken: ADMIN_TOKEN,
+    logLevel: "silent",
+    bootstrapAdmin: false,
+    shutdownGraceMs: 100,
+  });
+  dir = await mkdtemp(join(tmpdir(), "switchyard-cli-"));
+});
+afterAll(() => server?.close());
+
+async function sy(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await run(argv, {
+    out: (t) => out.push(t),
+    err: (t) => err.push(t),
+    env: { SWITCHYARD_URL: server.url, SWITCHYARD_TOKEN: ADMIN_TOKEN },
+  });
+  return { code, out: out.join("\n"), err: err.join("\n") };
+}
+
+describe("switchyard CLI", () => {
+  it("lists flags as a table or JSON, and says how to use it on a mistake (exit 2)", async () => {
+    const table = await sy("flags", "list");
+    expect(table.code).toBe(EXIT.ok);
+    expect(table.out.split("\n")[0]).toMatch(/^FLAG\s+KIND\s+DEVELOPMENT\s+PRODUCTION\s+STAGING$/);
+    expect(table.out).toMatch(/new-checkout\s+boolean/);
+    const json = JSON.parse((await sy("flags", "list", "--tag", "checkout", "--json")).out);
+    expect(json.map((f: { key: string }) => f.key)).toEqual(["new-checkout"]);
+    const wrong = await sy("flag", "explode", "new-checkout", "--env", "production");
+    expect(wrong.code).toBe(EXIT.usage);
+    expect(wrong.err).toContain("use on, off or kill");
+  });
+
+  it("kills a flag, and reports the API's problem with exit 1", async () => {
+    const kill = await sy("flag", "kill", "new-checkout", "--env", "production", "--reason", "from CI");
+    expect(kill).toMatchObject({ code: EXIT.ok, out: "killed new-checkout in production" });
+    const missing = await sy("flag", "on", "no-such-flag", "--env", "production");
+    expect(missing.code).toBe(EXIT.api);
+    expect(missing.err).toContain("404");
+  });
+
+  it("promotes a tagged release with a dry run first (exit 3 when something would change)", async () => {
+    const dry = await sy(
+      "promote",
+      "--from",
+      "staging",
+      "--to",
+      "production",
+      "--tag",
+      "checkout",
+      "--dry-run",
+    );
+    expect(dry.code).toBe(EXIT.changes);
+    expect(dry.out).toContain("production new-checkout:");
+    const real = await sy("promote", "--from", "staging", "--to", "production", "--tag", "checkout");
+    expect(real.code).toBe(EXIT.ok);
+    expect(real.out).toMatch(/promotion #\d+ applied/);
+    expect(
+      (await sy("promote", "--from", "staging", "--to", "production", "--tag", "checkout", "--dry-run")).code,
+    ).toBe(EXIT.ok);
+  });
+
+  it("freezes and unfreezes an environment; writes are refused meanwhile", async () => {
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    expect((await sy("freeze", "staging", "--reason", "release", "--until", until)).code).toBe(EXIT.ok);
+    const refused = await sy("flag", "on", "max-items", "--env", "staging");
+    expect(refused.code).toBe(EXIT.api);
+    expect(refused.err).toContain("423");
+    expect((await sy("unfreeze", "staging")).code).toBe(EXIT.ok);
+    expect((await sy("flag", "on", "max-items", "--env", "staging")).code).toBe(EXIT.ok);
+  });
+
+  it("exports an environment as YAML, imports it elsewhere: dry run exit 3, apply, then nothing to do", async () => {
+    const file = join(dir, "staging.yaml");
+    expect((await sy("export", "--env", "staging", "--out", file)).code).toBe(EXIT.ok);
+    const text = await readFile(file, "utf8");
+    expect(text).toMatch(/^environment: staging/m);
+    expect(await sy("export", "--env", "staging", "--format", "yaml")).toMatchObject({ out: text.trimEnd() });
+
+    await sy("flag", "off", "search-ranking", "--env", "development");
+    const dry = await sy("import", "--env", "development", file, "--dry-run");
+    expect(dry.code).toBe(EXIT.changes);
+    expect(dry.out).toContain("~ flag search-ranking state");
+    expect((await sy("import", "--env", "development", file)).code).toBe(EXIT.ok);
+    const again = await sy("import", "--env", "development", file, "--dry-run");
+    expect(again).toMatchObject({ code: EXIT.ok, out: "development already matches the file" });
+
+    const brandNew = join(dir, "new.json");
+    const doc = JSON.parse((await sy("export", "--env", "staging", "--format", "json")).out);
+    doc.flags.push({ ...doc.flags[0], key: "from-git", name: "From git" });
+    await writeFile(brandNew, JSON.stringify(doc));
+    expect((await sy("import", "--env", "staging", brandNew)).out).toContain("+ flag from-git");
+  });
+
+  it("generates types that make a misspelt key or a wrong default a compile error", async () => {
+    const out = join(dir, "flags.ts");
+    expect((await sy("types", "--env", "production", "--out", out)).code).toBe(EXIT.ok);
+    const generated = await readFile(out, "utf8");
+    expect(generated).toContain('"new-checkout": boolean;');
+    const usage = `${generated}
+declare const node: { boolean(k: string, c: Record<string, unknown> | undefined, d: boolean): boolean; string(k: string, c: Record<string, unknown> | undefined, d: string): string; number(k: string, c: Record<string, unknown> | undefined, d: number): number; json(k: string, c: Record<string, unknown> | undefined, d: JsonValue): JsonValue };
+const flags = nodeFlags(node);
+const ok: boolean = flags.get("new-checkout", { targetingKey: "u" }, false);
+// @ts-expect-error misspelt key
+flags.get("new-chekout", undefined, false);
+// @ts-expect-error wrong default type
+flags.get("new-checkout", undefined, "yes");
+export { ok };
+`;
+    const file = join(dir, "usage.ts");
+    await writeFile(file, usage);
+    const program = ts.createProgram([file], {
+      strict: true,
+      noEmit: true,
+      types: [],
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.ESNext,
+    });
+    // Only what the generated module and its use say (not whatever @types a parent folder holds).
+    const source = program.getSourceFile(file);
+    const errors = [
+      ...program.getSyntacticDiagnostics(source),
+      ...program.getSemanticDiagnostics(source),
+    ].map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+    expect(errors).toEqual([]);
+  });
+});
