@@ -12,6 +12,7 @@ import { auditRoutes } from "./audit/routes.js";
 import type { AppEnv } from "./auth/context.js";
 import { authenticate } from "./auth/middleware.js";
 import { authRoutes } from "./auth/routes.js";
+import { changeRequestRoutes } from "./change-requests/routes.js";
 import { changelogRoutes } from "./changelog/routes.js";
 import { darkLaunchRoutes } from "./dark-launch/routes.js";
 import { deliveryRoutes } from "./delivery/routes.js";
@@ -120,6 +121,7 @@ export function createApp(deps: AppDeps): App {
   protectedApi.route("/", guardRoutes(deps));
   protectedApi.route("/", freezeRoutes(deps));
   protectedApi.route("/", scheduleRoutes(deps));
+  protectedApi.route("/", changeRequestRoutes(deps));
   protectedApi.route("/", segmentRoutes(deps));
   protectedApi.route("/", keyRoutes(deps));
   protectedApi.route("/", userRoutes(deps));

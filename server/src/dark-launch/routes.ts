@@ -5,10 +5,12 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../auth/context.js";
 import { editorForWrites } from "../auth/middleware.js";
+import { ChangeRequestSchema } from "../change-requests/routes.js";
+import { submitStateChange } from "../change-requests/store.js";
 import { baseVersion } from "../changes/version.js";
 import type { AppDeps } from "../deps.js";
 import { FlagStateSchema } from "../flags/schemas.js";
-import { getState, updateState } from "../flags/state-store.js";
+import { getState } from "../flags/state-store.js";
 import { getFlag } from "../flags/store.js";
 import type { StateFields } from "../flags/validate-state.js";
 import {
@@ -79,6 +81,7 @@ const advanceRoute = createRoute({
       }),
       "Moved",
     ),
+    202: jsonResponse(z.object({ changeRequest: ChangeRequestSchema }), "Filed as a change request"),
     ...writeProblems,
   },
 });
@@ -131,7 +134,7 @@ export function darkLaunchRoutes(deps: AppDeps) {
     const after = stepping(() => currentStep(next, definition.variations));
     // The edit is based on the state just read unless the caller names a version (then a stale one is a 409).
     const base = baseVersion(c, version) ?? state.version;
-    const saved = await updateState(
+    const outcome = await submitStateChange(
       deps,
       c.get("actor"),
       env,
@@ -140,7 +143,9 @@ export function darkLaunchRoutes(deps: AppDeps) {
       next,
       reason ?? `Dark launch: ${before.step} → ${describe(after)}`,
     );
-    return c.json({ darkLaunch: after, ...saved }, 200);
+    // In an environment that requires approval the move waits as a change request.
+    if (outcome.kind === "requested") return c.json({ changeRequest: outcome.changeRequest }, 202);
+    return c.json({ darkLaunch: after, ...outcome.applied }, 200);
   });
   return app;
 }

@@ -359,6 +359,30 @@ export interface SchedulesTable {
   created_at: CreatedAt;
 }
 
+export interface ChangeRequestComment {
+  by: string;
+  at: string;
+  text: string;
+}
+
+/** A flag-state edit waiting for another person's approval (environments that require it). */
+export interface ChangeRequestsTable {
+  id: Generated<number>;
+  environment_key: string;
+  flag_key: string;
+  changes: Json<Record<string, unknown>>;
+  base_version: number;
+  reason: string | null;
+  status: Generated<"pending" | "applied" | "rejected" | "conflicted">;
+  requested_by: string;
+  /** Who is behind the request (a user, or the user who created the key), so they cannot approve it. */
+  requested_by_id: string;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  comments: ColumnType<ChangeRequestComment[], ChangeRequestComment[] | undefined, ChangeRequestComment[]>;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   environments: EnvironmentsTable;
   flags: FlagsTable;
@@ -381,6 +405,7 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   freezes: FreezesTable;
   schedules: SchedulesTable;
+  change_requests: ChangeRequestsTable;
 }
 
 export type EnvironmentRow = Selectable<EnvironmentsTable>;

@@ -5,6 +5,8 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../auth/context.js";
 import { editorForWrites } from "../auth/middleware.js";
+import { ChangeRequestSchema } from "../change-requests/routes.js";
+import { submitStateChange } from "../change-requests/store.js";
 import { baseVersion } from "../changes/version.js";
 import type { AppDeps } from "../deps.js";
 import {
@@ -23,7 +25,7 @@ import {
   PatchStateSchema,
   ReplaceStateSchema,
 } from "./schemas.js";
-import { declareIncident, getState, killFlag, listStates, updateState } from "./state-store.js";
+import { declareIncident, getState, killFlag, listStates } from "./state-store.js";
 
 const EnvParam = z.object({ env: z.string().min(1) });
 const StateParam = z.object({ env: z.string().min(1), flag: z.string().min(1) });
@@ -33,6 +35,11 @@ const StateWrite = z.object({
   rulesetVersions: RulesetVersionsSchema,
 });
 const tags = ["Flag state"];
+/** In an environment that requires approval, an edit is filed as a change request instead of applied. */
+const filedForApproval = jsonResponse(
+  z.object({ changeRequest: ChangeRequestSchema }),
+  "Filed as a change request: this environment requires approval",
+);
 
 const listRoute = createRoute({
   method: "get",
@@ -59,7 +66,7 @@ const putRoute = createRoute({
   tags,
   summary: "Replace a flag's state (on, targets, rules, fallthrough, prerequisites, shadow)",
   request: { params: StateParam, headers: ifMatchHeader, body: jsonBody(ReplaceStateSchema) },
-  responses: { 200: jsonResponse(StateWrite, "Updated"), ...writeProblems },
+  responses: { 200: jsonResponse(StateWrite, "Updated"), 202: filedForApproval, ...writeProblems },
 });
 const patchRoute = createRoute({
   method: "patch",
@@ -67,7 +74,7 @@ const patchRoute = createRoute({
   tags,
   summary: "Change some fields of a flag's state",
   request: { params: StateParam, headers: ifMatchHeader, body: jsonBody(PatchStateSchema) },
-  responses: { 200: jsonResponse(StateWrite, "Updated"), ...writeProblems },
+  responses: { 200: jsonResponse(StateWrite, "Updated"), 202: filedForApproval, ...writeProblems },
 });
 const killRoute = createRoute({
   method: "post",
@@ -107,18 +114,34 @@ export function stateRoutes(deps: AppDeps) {
   app.openapi(putRoute, async (c) => {
     const { env, flag } = c.req.valid("param");
     const { version, reason, ...state } = c.req.valid("json");
-    return c.json(
-      await updateState(deps, c.get("actor"), env, flag, baseVersion(c, version), state, reason),
-      200,
+    const outcome = await submitStateChange(
+      deps,
+      c.get("actor"),
+      env,
+      flag,
+      baseVersion(c, version),
+      state,
+      reason,
     );
+    return outcome.kind === "applied"
+      ? c.json(outcome.applied, 200)
+      : c.json({ changeRequest: outcome.changeRequest }, 202);
   });
   app.openapi(patchRoute, async (c) => {
     const { env, flag } = c.req.valid("param");
     const { version, reason, ...changes } = c.req.valid("json");
-    return c.json(
-      await updateState(deps, c.get("actor"), env, flag, baseVersion(c, version), changes, reason),
-      200,
+    const outcome = await submitStateChange(
+      deps,
+      c.get("actor"),
+      env,
+      flag,
+      baseVersion(c, version),
+      changes,
+      reason,
     );
+    return outcome.kind === "applied"
+      ? c.json(outcome.applied, 200)
+      : c.json({ changeRequest: outcome.changeRequest }, 202);
   });
   app.openapi(killRoute, async (c) => {
     const { env, flag } = c.req.valid("param");

@@ -11,6 +11,7 @@ import * as m0009 from "./0009-guards.js";
 import * as m0010 from "./0010-webhooks.js";
 import * as m0011 from "./0011-freezes.js";
 import * as m0012 from "./0012-schedules.js";
+import * as m0013 from "./0013-change-requests.js";
 
 export const migrations: Record<string, Migration> = {
   "0001-initial": m0001,
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   "0010-webhooks": m0010,
   "0011-freezes": m0011,
   "0012-schedules": m0012,
+  "0013-change-requests": m0013,
 };

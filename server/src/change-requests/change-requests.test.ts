@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestServer, json, read, type TestServer } from "../../test/harness.js";
+
+let t: TestServer;
+let ana: string; // editor (requester)
+let bo: string; // another editor
+let viewer: string;
+const state = "/api/v1/environments/production/flags/banner-text";
+
+beforeAll(async () => {
+  t = await createTestServer({ seedDemo: true });
+  const env = await read(await t.request("/api/v1/environments/production", { headers: t.auth() }));
+  const protect = await t.request(
+    "/api/v1/environments/production",
+    json("PATCH", { requiresApproval: true, version: env.version }, t.auth()),
+  );
+  expect(protect.status).toBe(200);
+  ana = await t.createKey("admin", "editor");
+  bo = await t.createKey("admin", "editor");
+  viewer = await t.createKey("admin", "viewer");
+});
+afterAll(() => t.close());
+
+const current = async () => read(await t.request(state, { headers: t.auth() }));
+const file = async (secret: string, changes: Record<string, unknown>) => {
+  const { version } = await current();
+  return t.request(
+    state,
+    json("PATCH", { ...changes, version, reason: "new copy for the sale" }, t.auth(secret)),
+  );
+};
+const decide = (secret: string, id: number, verdict: "approve" | "reject", comment?: string) =>
+  t.request(
+    `/api/v1/change-requests/${id}/${verdict}`,
+    json("POST", comment ? { comment } : {}, t.auth(secret)),
+  );
+
+describe("change requests in an environment that requires approval", () => {
+  it("files an edit as a request (202) and leaves the flag as it was", async () => {
+    const before = await current();
+    const res = await file(ana, { offVariation: "sale" });
+    expect(res.status).toBe(202);
+    const { changeRequest } = await read(res);
+    expect(changeRequest).toMatchObject({
+      status: "pending",
+      environment: "production",
+      flag: "banner-text",
+      baseVersion: before.version,
+    });
+    expect((await current()).offVariation).toBe(before.offVariation);
+    const pending = await read(
+      await t.request("/api/v1/change-requests?status=pending", { headers: t.auth(viewer) }),
+    );
+    expect(pending.changeRequests.map((r: { id: number }) => r.id)).toContain(changeRequest.id);
+  });
+
+  it("refuses self-approval and viewers; another editor's approval applies it, audited with both names", async () => {
+    const { changeRequest } = await read(await file(ana, { offVariation: "sale" }));
+    const self = await decide(ana, changeRequest.id, "approve");
+    expect(self.status).toBe(403);
+    expect((await read(self)).detail).toMatch(/another editor or admin must approve/);
+    expect((await decide(viewer, changeRequest.id, "approve")).status).toBe(403);
+
+    await t.request(
+      `/api/v1/change-requests/${changeRequest.id}/comments`,
+      json("POST", { text: "looks right" }, t.auth(viewer)),
+    );
+    const approved = await decide(bo, changeRequest.id, "approve", "ship it");
+    expect(approved.status).toBe(200);
+    expect((await read(approved)).changeRequest).toMatchObject({
+      status: "applied",
+      comments: [{ text: "looks right" }, { text: "ship it" }],
+    });
+    expect((await current()).offVariation).toBe("sale");
+    const audit = await read(
+      await t.request("/api/v1/audit?flag=banner-text&environment=production", { headers: t.auth() }),
+    );
+    expect(audit.entries.map((e: { reason: string | null }) => e.reason)).toContain(
+      `Change request #${changeRequest.id} by ${approvedByName(audit)}, approved by ${audit.entries[0].actor.name}: new copy for the sale`,
+    );
+  });
+
+  it("a request whose base changed meanwhile is marked conflicted, not applied over the newer state", async () => {
+    const first = (await read(await file(ana, { offVariation: "welcome" }))).changeRequest;
+    const second = (await read(await file(ana, { fallthrough: { variation: "sale" } }))).changeRequest;
+    expect((await decide(bo, first.id, "approve")).status).toBe(200);
+    const res = await decide(bo, second.id, "approve");
+    expect((await read(res)).changeRequest.status).toBe("conflicted");
+    expect((await current()).fallthrough).not.toEqual({ variation: "sale" });
+  });
+
+  it("is rejected with a comment; kills skip approval entirely", async () => {
+    const { changeRequest } = await read(await file(ana, { offVariation: "welcome" }));
+    const rejected = await decide(bo, changeRequest.id, "reject", "not during the sale");
+    expect((await read(rejected)).changeRequest).toMatchObject({ status: "rejected" });
+    expect((await decide(bo, changeRequest.id, "approve")).status).toBe(409);
+    const kill = await t.request(`${state}/kill`, json("POST", { reason: "wrong price shown" }, t.auth(ana)));
+    expect(kill.status).toBe(200);
+    expect((await current()).on).toBe(false);
+  });
+});
+
+/** The requester's name as the audit log shows it (the key that filed the request). */
+function approvedByName(audit: { entries: { action: string; actor: { name: string } }[] }) {
+  return audit.entries.find((e) => e.action === "change-request.create")?.actor.name;
+}
