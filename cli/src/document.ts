@@ -70,7 +70,7 @@ export function serialize(doc: FlagsDocument, format: "json" | "yaml"): string {
 export function parseDocument(text: string): FlagsDocument {
   const trimmed = text.trimStart();
   const doc = (trimmed.startsWith("{") ? JSON.parse(text) : parseYaml(text)) as FlagsDocument;
-  if (!doc || doc.version !== 1) throw new Error("not a flags document: expected `version: 1`");
+  if (doc?.version !== 1) throw new Error("not a flags document: expected `version: 1`");
   if (!Array.isArray(doc.flags) || !Array.isArray(doc.segments))
     throw new Error("a flags document has `flags` and `segments` lists");
   return doc;
