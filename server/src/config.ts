@@ -25,6 +25,8 @@ const envSchema = z.object({
       "must look like sy_admin_<32 to 128 characters of A-Z a-z 0-9 _ ->",
     )
     .optional(),
+  /** A flags file (JSON or YAML, the CLI's export format) applied on start. */
+  SWITCHYARD_FLAGS_FILE: z.string().min(1).optional(),
   SWITCHYARD_SEED_DEMO: z.enum(["auto", "true", "false"]).default("auto"),
 });
 

@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     dataDir: config.SWITCHYARD_DATA_DIR,
     seedDemo: config.SWITCHYARD_SEED_DEMO !== "false",
     adminToken: config.SWITCHYARD_ADMIN_TOKEN,
+    flagsFile: config.SWITCHYARD_FLAGS_FILE,
     logLevel: config.LOG_LEVEL,
     adminUiDir: config.SWITCHYARD_ADMIN_UI_DIR ?? adminUiIfBuilt(),
     publicUrl: config.PUBLIC_URL,

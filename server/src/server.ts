@@ -12,6 +12,7 @@ import { SYSTEM_ACTOR } from "./auth/actor.js";
 import { ensureFirstAdmin } from "./auth/setup.js";
 import { migrateToLatest, openDatabase } from "./db/index.js";
 import type { AppDeps, ChangeBus, RulesetStore } from "./deps.js";
+import { applyFlagsFile } from "./flags-as-code/apply.js";
 import { ensureAdminKey } from "./keys/store.js";
 import { ConflictError } from "./problem/errors.js";
 import { startGateTimer } from "./promotion/gates.js";
@@ -43,6 +44,8 @@ export interface StartServerOptions {
   shutdownGraceMs?: number;
   /** How often pending promotions' soak gates are checked (default 30 s); the clock is `deps.now`. */
   gateIntervalMs?: number;
+  /** A flags file (the CLI's export format) applied on start: creates what is missing, keeps people's edits. */
+  flagsFile?: string;
   /** The clock (schedules, soak gates, sessions); default `() => new Date()`. */
   now?: () => Date;
 }
@@ -70,6 +73,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const now = options.now ?? (() => new Date());
     const partial = { db: database.db, bus, logger, now, config: configured };
     const seeded = options.seedDemo && (await isDatabaseEmpty(partial)) ? await seedOnce(partial) : undefined;
+    if (options.flagsFile) {
+      const report = await applyFlagsFile(partial, options.flagsFile);
+      logger.info(report, `flags file ${options.flagsFile} applied`);
+    }
     rulesets = await createRulesets(partial);
     const deps: AppDeps = { ...partial, rulesets };
     if (options.adminToken) await ensureAdminKey(deps, options.adminToken, SYSTEM_ACTOR);

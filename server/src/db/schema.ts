@@ -383,6 +383,14 @@ export interface ChangeRequestsTable {
   created_at: CreatedAt;
 }
 
+/** What the start-up flags file last wrote for a flag in an environment. */
+export interface FlagsFileAppliedTable {
+  environment_key: string;
+  flag_key: string;
+  state_version: number;
+  content: string;
+}
+
 export interface Database {
   environments: EnvironmentsTable;
   flags: FlagsTable;
@@ -406,6 +414,7 @@ export interface Database {
   freezes: FreezesTable;
   schedules: SchedulesTable;
   change_requests: ChangeRequestsTable;
+  flags_file_applied: FlagsFileAppliedTable;
 }
 
 export type EnvironmentRow = Selectable<EnvironmentsTable>;

@@ -12,6 +12,7 @@ import * as m0010 from "./0010-webhooks.js";
 import * as m0011 from "./0011-freezes.js";
 import * as m0012 from "./0012-schedules.js";
 import * as m0013 from "./0013-change-requests.js";
+import * as m0014 from "./0014-flags-file.js";
 
 export const migrations: Record<string, Migration> = {
   "0001-initial": m0001,
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   "0011-freezes": m0011,
   "0012-schedules": m0012,
   "0013-change-requests": m0013,
+  "0014-flags-file": m0014,
 };

@@ -1,0 +1,99 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningServer, startServer } from "../server.js";
+import { parseFlagsFile } from "./apply.js";
+
+const ADMIN = "sy_admin_flags_file_test_token_0123456789ab";
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "switchyard-flags-file-"));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+const yaml = (bannerOn: boolean, pilotVariation: string) => `version: 1
+environment: local
+segments:
+  - key: team
+    name: The team
+    included: [ana, bo]
+flags:
+  - key: new-checkout
+    name: New checkout
+    kind: boolean
+    state:
+      on: true
+      offVariation: "off"
+      rules:
+        - id: team
+          clauses: [{ attribute: targetingKey, op: segmentMatch, values: [team] }]
+          serve: { variation: "${pilotVariation}" }
+      fallthrough: { variation: "off" }
+  - key: banner
+    name: Banner
+    kind: boolean
+    state:
+      on: ${bannerOn}
+      offVariation: "off"
+      fallthrough: { variation: "on" }
+`;
+
+async function start(file: string): Promise<RunningServer> {
+  return startServer({
+    port: 0,
+    host: "127.0.0.1",
+    dataDir: join(dir, "db"),
+    adminToken: ADMIN,
+    logLevel: "silent",
+    bootstrapAdmin: false,
+    shutdownGraceMs: 100,
+    flagsFile: file,
+  });
+}
+const api = async (server: RunningServer, method: string, path: string, body?: unknown, headers = {}) => {
+  const res = await fetch(`${server.url}/api/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json", ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return res.json();
+};
+
+describe("flags file at start-up", () => {
+  it("creates the environment, segments and flags; a later start updates only what nobody changed", async () => {
+    const file = join(dir, "flags.yaml");
+    await writeFile(file, yaml(false, "on"));
+    let server = await start(file);
+    try {
+      const checkout = await api(server, "GET", "/environments/local/flags/new-checkout");
+      expect(checkout).toMatchObject({ on: true, rules: [{ id: "team", serve: { variation: "on" } }] });
+      expect((await api(server, "GET", "/environments/local/segments/team")).included).toEqual(["ana", "bo"]);
+      expect((await api(server, "GET", "/environments/local/flags/banner")).on).toBe(false);
+      // Someone turns the banner on by hand.
+      await api(server, "PATCH", "/environments/local/flags/banner", { on: true }, { "if-match": "*" });
+    } finally {
+      await server.close();
+    }
+
+    // The file changes both flags; only the one nobody touched follows it.
+    await writeFile(file, yaml(false, "off"));
+    server = await start(file);
+    try {
+      expect((await api(server, "GET", "/environments/local/flags/banner")).on).toBe(true);
+      const checkout = await api(server, "GET", "/environments/local/flags/new-checkout");
+      expect(checkout.rules[0].serve).toEqual({ variation: "off" });
+      const audit = await api(server, "GET", "/audit?flag=new-checkout&environment=local");
+      expect(audit.entries[0]).toMatchObject({ actor: { name: "flags file" }, reason: "flags file" });
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
+  it("says where a bad file is wrong", () => {
+    expect(() => parseFlagsFile("version: 2\nenvironment: x\nflags: []")).toThrow(/version/);
+    expect(() => parseFlagsFile('{"version":1,"environment":"x","flags":[{"key":"a"}]}')).toThrow(
+      /flags\.0\.name/,
+    );
+  });
+});
