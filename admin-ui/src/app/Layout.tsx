@@ -13,6 +13,7 @@ export const NAV_ITEMS = [
   { href: "/environments", label: "Environments" },
   { href: "/keys", label: "Keys" },
   { href: "/users", label: "Users" },
+  { href: "/release", label: "Release" },
   { href: "/usage", label: "Usage" },
   { href: "/incident", label: "Incident" },
 ] as const;

@@ -24,6 +24,7 @@ const KeysPage = lazy(() => import("../keys/KeysPage.js").then((m) => ({ default
 const UsersPage = lazy(() => import("../users/UsersPage.js").then((m) => ({ default: m.UsersPage })));
 const IncidentPage = lazy(() => import("../kill/IncidentPage.js").then((m) => ({ default: m.IncidentPage })));
 const UsagePage = lazy(() => import("../usage/UsagePage.js").then((m) => ({ default: m.UsagePage })));
+const ReleasePage = lazy(() => import("../release/ReleasePage.js").then((m) => ({ default: m.ReleasePage })));
 
 /** Route params arrive percent-encoded from the URL; flag keys never contain `%` of their own. */
 const decode = (value: string) => {
@@ -55,6 +56,7 @@ function SignedInRoutes() {
             <Route path="/keys/*?" component={KeysPage} />
             <Route path="/users/*?" component={UsersPage} />
             <Route path="/usage/*?" component={UsagePage} />
+            <Route path="/release" component={ReleasePage} />
             <Route path="/incident" component={IncidentPage} />
             <Route path="/">
               <Redirect to="/flags" replace />
