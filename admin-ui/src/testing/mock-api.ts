@@ -19,6 +19,15 @@ export type MockAnswer =
   | { status: number; problem: Partial<Problem> }
   | ((call: RecordedCall) => Response | Promise<Response>);
 
+/** JSON bodies as values; anything else (a text/plain key upload) as its text. */
+const parseBody = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+};
+
 export const jsonResponse = (body: unknown, status = 200, type = "application/json") =>
   new Response(body === undefined ? null : JSON.stringify(body), {
     status,
@@ -51,7 +60,7 @@ export function mockApi(initial: Record<string, MockAnswer>) {
       path: url.pathname,
       search: url.search,
       headers: new Headers(init.headers),
-      body: text ? JSON.parse(text) : undefined,
+      body: text ? parseBody(text) : undefined,
     };
     calls.push(call);
     const answer = routes[`${method} ${url.pathname}`];
