@@ -46,7 +46,13 @@ export function SegmentsPage() {
       <header className="page-header">
         <h1 id="segments-title">Segments</h1>
         <Field label="Environment">
-          <select value={env} onChange={(e) => (setChosen(e.target.value), setOpen(null))}>
+          <select
+            value={env}
+            onChange={(e) => {
+              setChosen(e.target.value);
+              setOpen(null);
+            }}
+          >
             {environments.data?.map((e) => (
               <option key={e.key} value={e.key}>
                 {e.name}
