@@ -226,6 +226,29 @@ describe("soak gate", () => {
     expect(record.gateRecord[0].details.flags["search-ranking"].liveSince).toBe(liveSince.toISOString());
   });
 
+  it("asks the flag's real guards when none is injected", async () => {
+    await patch("staging", "banner-text", { fallthrough: { variation: "welcome" } });
+    const { created } = await requestPromotion("banner-text", { type: "soak", minutes: 5 });
+    const guard = await t.deps.db
+      .insertInto("guards")
+      .values({
+        environment_key: "staging",
+        flag_key: "banner-text",
+        metric: "mismatch_rate",
+        limit: 0.01,
+        action: "stop_ramp",
+        alpha: 0.01,
+        status: "tripped",
+        tripped_at: minutes(1),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const held = await advanceGates(t.deps, minutes(10));
+    expect(held.waiting).toContainEqual({ id: created.id, why: expect.stringContaining("guard") });
+    await t.deps.db.updateTable("guards").set({ status: "green" }).where("id", "=", guard.id).execute();
+    expect((await advanceGates(t.deps, minutes(10))).applied).toContain(created.id);
+  });
+
   it("fails a soak promotion whose source changed after it was requested", async () => {
     await patch("staging", "max-items", { fallthrough: { variation: "small" } });
     const { created } = await requestPromotion("max-items", { type: "soak", minutes: 5 });
