@@ -57,7 +57,8 @@ const api = async (server: RunningServer, method: string, path: string, body?: u
     headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json", ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return res.json();
+  // biome-ignore lint/suspicious/noExplicitAny: test reads of API bodies
+  return (await res.json()) as any;
 };
 
 describe("flags file at start-up", () => {
