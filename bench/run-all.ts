@@ -15,6 +15,7 @@ const scripts = [
   "server-bench.ts",
   "shadow-overhead.ts",
   "guard-simulation.ts",
+  "admin-ui-overview.ts",
 ].filter((f) => existsSync(`${here}${f}`));
 
 let failed = 0;

@@ -82,14 +82,14 @@ export type FlagStatesSummary = Record<string, { on: boolean; version: number }>
 async function statesSummary(
   deps: Pick<AppDeps, "db">,
   keys: string[],
+  everyFlag = false,
 ): Promise<Map<string, FlagStatesSummary>> {
   const summary = new Map<string, FlagStatesSummary>(keys.map((k) => [k, {}]));
   if (keys.length === 0) return summary;
-  const rows = await deps.db
-    .selectFrom("flag_states")
-    .select(["flag_key", "environment_key", "on", "version"])
-    .where("flag_key", "in", keys)
-    .execute();
+  let query = deps.db.selectFrom("flag_states").select(["flag_key", "environment_key", "on", "version"]);
+  // Listing every flag: read every state rather than send thousands of keys as parameters.
+  if (!everyFlag) query = query.where("flag_key", "in", keys);
+  const rows = await query.execute();
   for (const row of rows) {
     const entry = summary.get(row.flag_key);
     if (entry) entry[row.environment_key] = { on: row.on, version: row.version };
@@ -110,9 +110,11 @@ export async function listFlags(
     query = query.where((eb) => eb.or([eb("key", "ilike", like), eb("name", "ilike", like)]));
   }
   const flags = (await query.execute()).map(flagView);
+  const unfiltered = !filter.tag && !filter.q && filter.archived === undefined;
   const states = await statesSummary(
     deps,
     flags.map((f) => f.key),
+    unfiltered || flags.length > 500,
   );
   return flags.map((f) => ({ ...f, states: states.get(f.key) ?? {} }));
 }
