@@ -62,16 +62,14 @@ for (const [i, env] of ["development", "staging", "production"].entries())
 const keys = Array.from({ length: FLAGS }, (_, i) => `flag-${String(i).padStart(5, "0")}`);
 for (let i = 0; i < keys.length; i += 16) {
   await Promise.all(
-    keys
-      .slice(i, i + 16)
-      .map((key, j) =>
-        api("POST", "/flags", {
-          key,
-          name: `Flag ${i + j}`,
-          kind: "boolean",
-          tags: [`team-${(i + j) % 20}`],
-        }),
-      ),
+    keys.slice(i, i + 16).map((key, j) =>
+      api("POST", "/flags", {
+        key,
+        name: `Flag ${i + j}`,
+        kind: "boolean",
+        tags: [`team-${(i + j) % 20}`],
+      }),
+    ),
   );
 }
 await api("POST", "/users", {
