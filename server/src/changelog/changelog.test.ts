@@ -31,6 +31,22 @@ describe("changelog", () => {
     expect(tagged.entries.every((e: { flag: string }) => e.flag === "new-checkout")).toBe(true);
   });
 
+  it("includes a promotion to several environments in each one's changelog", async () => {
+    const selection = { from: "staging", to: ["production", "development"], tag: "checkout" };
+    const preview = await read(
+      await t.request("/api/v1/promotions/preview", json("POST", selection, t.auth())),
+    );
+    const applied = await t.request(
+      "/api/v1/promotions",
+      json("POST", { ...selection, expectedPreview: preview.hash }, t.auth()),
+    );
+    expect(applied.status).toBe(201);
+    for (const env of ["production", "development"]) {
+      const log = await read(await t.request(`/api/v1/environments/${env}/changelog`, { headers: t.auth() }));
+      expect(log.entries.map((e: { action: string }) => e.action)).toContain("promotion.apply");
+    }
+  });
+
   it("exports CSV with proper quoting as an attachment", async () => {
     const res = await get("?format=csv&flag=new-checkout");
     expect(res.headers.get("content-type")).toContain("text/csv");

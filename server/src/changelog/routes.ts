@@ -59,7 +59,20 @@ export function changelogRoutes(deps: AppDeps) {
       .executeTakeFirst();
     if (!exists) throw new NotFoundError(`No environment "${env}".`);
 
-    let query = deps.db.selectFrom("audit_log").selectAll().where("environment_key", "=", env);
+    // Changes naming the environment, and those that changed it among others (a promotion to several).
+    let query = deps.db
+      .selectFrom("audit_log")
+      .selectAll()
+      .where((eb) =>
+        eb.or([
+          eb("environment_key", "=", env),
+          eb(
+            "id",
+            "in",
+            eb.selectFrom("ruleset_changes").select("audit_id").where("environment_key", "=", env),
+          ),
+        ]),
+      );
     if (q.flag) query = query.where("flag_key", "=", q.flag);
     if (q.actor) query = query.where("actor_name", "=", q.actor);
     if (from) query = query.where("at", ">=", from);
