@@ -41,6 +41,39 @@ describe("browser client: evaluation", () => {
     client.close();
   });
 
+  it("answers unknown keys named like Object.prototype members as not found", () => {
+    const client = createBrowserClient({ ...base, bootstrap: ruleset(1) });
+    for (const key of ["constructor", "toString", "hasOwnProperty", "valueOf", "__proto__"]) {
+      expect(client.getDetail(key, null), key).toEqual({
+        flagKey: key,
+        value: null,
+        reason: "ERROR",
+        errorCode: "FLAG_NOT_FOUND",
+        errorMessage: `no flag '${key}'`,
+      });
+      expect(client.getDetail(key, "x").errorCode, key).toBe("FLAG_NOT_FOUND");
+      expect(client.peek(key), key).toBeUndefined();
+    }
+    client.close();
+  });
+
+  it("serves, lists and notifies real flags named constructor and toString", () => {
+    const client = createBrowserClient({
+      ...base,
+      bootstrap: { ...ruleset(1), flags: [boolFlag("constructor", true), boolFlag("toString", true)] },
+    });
+    expect(client.getDetail("constructor", false)).toMatchObject({ value: true, variant: "on" });
+    expect(client.getAll()).toEqual({ constructor: true, toString: true });
+    const removed = vi.fn();
+    client.subscribe("constructor", removed);
+    client.subscribe("toString", removed);
+
+    FakeEventSource.last.emit("put", ruleset(2));
+    expect(removed).toHaveBeenCalledTimes(2);
+    expect(client.getDetail("toString", false).errorCode).toBe("FLAG_NOT_FOUND");
+    client.close();
+  });
+
   it("refuses to start without a server URL or a client key, saying what is missing", () => {
     expect(() => createBrowserClient({ url: "", clientKey: "k" })).toThrow(/url, clientKey/);
     expect(() => createBrowserClient({ url: "https://f" } as never)).toThrow(/url, clientKey/);

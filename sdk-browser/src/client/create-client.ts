@@ -110,8 +110,7 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
     getValue: (flagKey, fallback) => detail(flagKey, fallback).value,
     getAll() {
       const all: Record<string, JsonValue> = {};
-      const held = decisions.all();
-      for (const key in held) if (!held[key]!.errorCode) all[key] = held[key]!.value;
+      for (const [key, d] of decisions.all()) if (!d.errorCode) all[key] = d.value;
       return all;
     },
     peek: decisions.get,

@@ -46,4 +46,24 @@ describe("decisions", () => {
     d.replace({ a: { value: 1, reason: "STATIC" } });
     expect(l).not.toHaveBeenCalled();
   });
+
+  it("holds flags named like Object.prototype members as ordinary keys", () => {
+    const d = createDecisions();
+    expect(d.get("constructor")).toBeUndefined();
+    expect(d.get("toString")).toBeUndefined();
+    d.replace({
+      constructor: { value: true, reason: "STATIC" },
+      toString: { value: "x", reason: "STATIC" },
+    });
+    const onConstructor = vi.fn();
+    const onToString = vi.fn();
+    d.onFlag("constructor", onConstructor);
+    d.onFlag("toString", onToString);
+
+    expect(d.replace({})).toEqual(["constructor", "toString"]);
+    expect(onConstructor).toHaveBeenCalledTimes(1);
+    expect(onToString).toHaveBeenCalledTimes(1);
+    expect(d.get("constructor")).toBeUndefined();
+    expect([...d.all().keys()]).toEqual([]);
+  });
 });

@@ -9,7 +9,7 @@ export type DecisionMap = Record<string, StoredDecision>;
 
 export interface Decisions {
   get(key: string): StoredDecision | undefined;
-  all(): DecisionMap;
+  all(): ReadonlyMap<string, StoredDecision>;
   /** Swap in a new set; returns the keys that changed (added, removed or different). */
   replace(next: DecisionMap): string[];
   onFlag(key: string, listener: () => void): () => void;
@@ -24,7 +24,8 @@ const same = (a: StoredDecision, b: StoredDecision): boolean =>
   JSON.stringify(a.value) === JSON.stringify(b.value);
 
 export function createDecisions(): Decisions {
-  let held: DecisionMap = {};
+  // A Map, not an object: flag keys such as `constructor` or `toString` must not find Object.prototype.
+  let held = new Map<string, StoredDecision>();
   const perFlag = new Map<string, Set<() => void>>();
   const global = new Set<(changed: string[]) => void>();
 
@@ -41,21 +42,21 @@ export function createDecisions(): Decisions {
   };
 
   return {
-    get: (key) => held[key],
+    get: (key) => held.get(key),
     all: () => held,
     replace(next) {
-      const merged: DecisionMap = {};
+      const merged = new Map<string, StoredDecision>();
       const changed: string[] = [];
       for (const key in next) {
-        const before = held[key];
+        const before = held.get(key);
         const after = next[key]!;
-        if (before && same(before, after)) merged[key] = before;
+        if (before && same(before, after)) merged.set(key, before);
         else {
-          merged[key] = after;
+          merged.set(key, after);
           changed.push(key);
         }
       }
-      for (const key in held) if (!(key in next)) changed.push(key);
+      for (const [key] of held) if (!merged.has(key)) changed.push(key);
       held = merged;
       if (changed.length) {
         for (const key of changed) for (const l of perFlag.get(key) ?? []) safely(l);
