@@ -16,6 +16,30 @@ describe("storage cache", () => {
     expect(Object.keys(localStorage).every((k) => k.startsWith(`switchyard:v${CACHE_FORMAT}:`))).toBe(true);
   });
 
+  it("removes entries of other format versions when writing, and nothing else", () => {
+    const other = createStorageCache(localStorage, "https://a|key2|local", 1000, isBox);
+    other.save({ n: 2 });
+    const current = Object.keys(localStorage);
+    const stale = [
+      "switchyard:v0:abc",
+      `switchyard:v${CACHE_FORMAT - 1}:def`,
+      `switchyard:v${CACHE_FORMAT + 1}:g`,
+    ];
+    for (const key of [...stale, "app:settings", "switchyard-theme"]) localStorage.setItem(key, "{}");
+    const cache = createStorageCache(localStorage, "https://a|key1|local", 1000, isBox);
+    expect(cache.load()).toBeUndefined();
+    expect(localStorage.length).toBe(6); // reading removes nothing
+
+    cache.save({ n: 1 });
+    for (const key of stale) expect(localStorage.getItem(key), key).toBeNull();
+    expect(localStorage.length).toBe(4);
+    expect(localStorage.getItem("app:settings")).toBe("{}");
+    expect(localStorage.getItem("switchyard-theme")).toBe("{}");
+    expect(localStorage.getItem(current[0]!)).not.toBeNull();
+    expect(other.load()).toEqual({ n: 2 });
+    expect(cache.load()).toEqual({ n: 1 });
+  });
+
   it("ignores and removes a corrupt or invalid entry", () => {
     const cache = createStorageCache(localStorage, "s", 1000, isBox);
     cache.save({ n: 1 });

@@ -1,11 +1,15 @@
 /**
  * @module The last good payload persisted in `localStorage` so the next page load paints with real flags.
- * The key is versioned (a format change simply misses the old entry), entries above `maxBytes` are not
- * kept, and anything unreadable is removed and ignored.
+ * The key is versioned (a format change simply misses the old entry, and the next write removes entries of
+ * other versions), entries above `maxBytes` are not kept, and anything unreadable is removed and ignored.
  */
 
-/** Bump when the stored shape changes; old entries are then never read. */
-export const CACHE_FORMAT = 1;
+import { murmur3 } from "@switchyard/core";
+
+/** Bump when the stored shape changes; old entries are then never read. 2: server mode keys by whole context. */
+export const CACHE_FORMAT = 2;
+const PREFIX = "switchyard:v";
+const CURRENT = `${PREFIX}${CACHE_FORMAT}:`;
 
 export interface StorageCache<T> {
   load(): T | undefined;
@@ -13,17 +17,21 @@ export interface StorageCache<T> {
 }
 
 /** A short stable fingerprint so two servers/keys/modes never share an entry. */
-export function fingerprint(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return (h >>> 0).toString(36);
-}
+export const fingerprint = (text: string): string => murmur3(text).toString(36);
 
 export function defaultStorage(): Storage | null {
   try {
     return typeof localStorage === "undefined" ? null : localStorage;
   } catch {
     return null; // access can throw (privacy mode, sandboxed iframes)
+  }
+}
+
+/** Entries of other format versions are never read again: free their room for the current one. */
+function dropOtherFormats(storage: Storage) {
+  for (let i = storage.length; i--; ) {
+    const key = storage.key(i);
+    if (key?.startsWith(PREFIX) && !key.startsWith(CURRENT)) storage.removeItem(key);
   }
 }
 
@@ -36,7 +44,7 @@ export function createStorageCache<T>(
   maxBytes: number,
   accept: (value: unknown) => value is T,
 ): StorageCache<T> {
-  const key = `switchyard:v${CACHE_FORMAT}:${fingerprint(scope)}`;
+  const key = CURRENT + fingerprint(scope);
   const drop = () => {
     try {
       storage?.removeItem(key);
@@ -59,7 +67,10 @@ export function createStorageCache<T>(
       try {
         const text = JSON.stringify(value);
         if (text.length > maxBytes) drop();
-        else storage?.setItem(key, text);
+        else if (storage) {
+          dropOtherFormats(storage);
+          storage.setItem(key, text);
+        }
       } catch {
         drop(); // quota exceeded: better no cache than a stale one
       }

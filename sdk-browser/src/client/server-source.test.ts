@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { FakeEventSource } from "../../test/support/fake-event-source.js";
 import { fakeFetch, json, settle } from "../../test/support/fake-server.js";
 import { createBrowserClient } from "./create-client.js";
-import { createServerSource } from "./server-source.js";
+import { contextHash, createServerSource } from "./server-source.js";
 
 const base = { url: "https://flags.test", clientKey: "ck", mode: createServerSource };
 const bulk = (on: boolean) => ({
@@ -49,14 +49,16 @@ describe("server-evaluated mode (OFREP bulk)", () => {
     client.close();
   });
 
-  it("starts from the values cached for the same targeting key", async () => {
+  it("starts from the values cached for the same context, whatever its key order", async () => {
     fakeFetch(() => json(bulk(true), '"a"'));
-    const first = createBrowserClient({ ...base, context: { targetingKey: "u1" } });
+    const context = { targetingKey: "u1", plan: "pro", org: { id: 7, region: "eu" } };
+    const first = createBrowserClient({ ...base, context });
     await first.ready();
     first.close();
 
     const { requests } = fakeFetch(() => new Promise(() => {}));
-    const same = createBrowserClient({ ...base, context: { targetingKey: "u1" } });
+    const reordered = { org: { region: "eu", id: 7 }, plan: "pro", targetingKey: "u1" };
+    const same = createBrowserClient({ ...base, context: reordered });
     expect(same.getValue("checkout", false)).toBe(true);
     await settle();
     expect(requests[0]!.headers["if-none-match"]).toBe('"a"');
@@ -65,5 +67,71 @@ describe("server-evaluated mode (OFREP bulk)", () => {
     const other = createBrowserClient({ ...base, context: { targetingKey: "u9" } });
     expect(other.getDetail("checkout", false).errorCode).toBe("PROVIDER_NOT_READY");
     other.close();
+  });
+
+  it("does not paint values computed for the same user with other attributes", async () => {
+    fakeFetch(() => json(bulk(true), '"a"'));
+    const first = createBrowserClient({ ...base, context: { targetingKey: "u1", plan: "pro" } });
+    await first.ready();
+    first.close();
+
+    const { requests } = fakeFetch(() => new Promise(() => {}));
+    for (const context of [
+      { targetingKey: "u1", plan: "free" },
+      { targetingKey: "u1" },
+      { targetingKey: "u1", plan: "pro", country: "NL" },
+    ]) {
+      const next = createBrowserClient({ ...base, context });
+      expect(next.getDetail("checkout", false).errorCode, JSON.stringify(context)).toBe("PROVIDER_NOT_READY");
+      next.close();
+    }
+    await settle();
+    expect(requests.map((r) => r.headers["if-none-match"])).toEqual([undefined, undefined, undefined]);
+  });
+
+  it("neither shows nor caches an answer for a context replaced while it was in flight", async () => {
+    const answers: ((r: Response) => void)[] = [];
+    fakeFetch(() => new Promise<Response>((resolve) => answers.push(resolve)));
+    const client = createBrowserClient({ ...base, context: { targetingKey: "u1" } });
+    await settle();
+    const switched = client.setContext({ targetingKey: "u2" });
+    answers[0]!(json(bulk(true), '"u1"'));
+    await settle();
+    expect(client.getDetail("checkout", false).errorCode).toBe("PROVIDER_NOT_READY");
+    answers[1]!(json(bulk(false), '"u2"'));
+    await switched;
+    expect(client.getDetail("checkout", true)).toMatchObject({ value: false, reason: "DISABLED" });
+    client.close();
+
+    fakeFetch(() => new Promise(() => {}));
+    const u1 = createBrowserClient({ ...base, context: { targetingKey: "u1" } });
+    expect(u1.getDetail("checkout", false).errorCode).toBe("PROVIDER_NOT_READY");
+    u1.close();
+    const u2 = createBrowserClient({ ...base, context: { targetingKey: "u2" } });
+    expect(u2.getValue("checkout", true)).toBe(false);
+    u2.close();
+  });
+});
+
+describe("context hash", () => {
+  it("is the same for the same context in any key order, at every depth", () => {
+    expect(contextHash({ a: 1, b: { c: [1, { d: 2, e: 3 }], f: "x" } })).toBe(
+      contextHash({ b: { f: "x", c: [1, { e: 3, d: 2 }] }, a: 1 }),
+    );
+    expect(contextHash({ a: 1, skipped: undefined })).toBe(contextHash({ a: 1 }));
+  });
+
+  it("differs when any attribute differs, not only the targeting key", () => {
+    const hashes = [
+      { targetingKey: "u1" },
+      { targetingKey: "u2" },
+      { targetingKey: "u1", plan: "pro" },
+      { targetingKey: "u1", plan: "free" },
+      { targetingKey: "u1", tags: ["a", "b"] },
+      { targetingKey: "u1", tags: ["b", "a"] },
+      { targetingKey: "u1", n: 1 },
+      { targetingKey: "u1", n: "1" },
+    ].map(contextHash);
+    expect(new Set(hashes).size).toBe(hashes.length);
   });
 });

@@ -1,10 +1,10 @@
 /**
  * @module Server-evaluated mode: no rules in the page. The values for the current context come from the
- * OFREP bulk endpoint (`POST /ofrep/v1/evaluate/flags`, `ETag`/304), are cached per targeting key, and are
- * refreshed by polling, when the page is shown again, and when the context changes.
+ * OFREP bulk endpoint (`POST /ofrep/v1/evaluate/flags`, `ETag`/304), are cached with a hash of the context they
+ * were evaluated for, and are refreshed by polling, when the page is shown again, and when the context changes.
  */
 import type { ErrorCode, JsonValue } from "@switchyard/core";
-import { createStorageCache } from "../cache/storage-cache.js";
+import { createStorageCache, fingerprint } from "../cache/storage-cache.js";
 import { request } from "../sync/http.js";
 import { createSync } from "../sync/sync.js";
 import { isEvaluated, type Source, type SourceHost } from "./source.js";
@@ -19,10 +19,22 @@ interface OfrepFlag {
 }
 
 interface CachedValues extends EvaluatedFlags {
-  /** Targeting key the values were evaluated for. */
-  user: string;
+  /** `contextHash` of the context the values were evaluated for. */
+  context: string;
   etag?: string;
 }
+
+const sortedKeys = (_key: string, value: unknown) =>
+  value && typeof value === "object" && !Array.isArray(value)
+    ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)))
+    : value;
+
+/**
+ * The whole context (every attribute, not only the targeting key: values depend on all of them), as the server
+ * receives it, with keys sorted at every depth so the same context in another key order hashes alike.
+ */
+export const contextHash = (context: unknown): string =>
+  fingerprint(JSON.stringify(context, sortedKeys) ?? "");
 
 /** OFREP `flags: [...]` as an evaluated map; elements without a string key are dropped (as the spec says). */
 export function fromOfrep(body: unknown): EvaluatedFlags["flags"] | undefined {
@@ -43,24 +55,25 @@ export function createServerSource(host: SourceHost): Source {
     host.storage,
     `${host.base}|${host.clientKey}|server`,
     host.maxCacheBytes,
-    (v): v is CachedValues => isEvaluated(v) && typeof (v as CachedValues).user === "string",
+    (v): v is CachedValues => isEvaluated(v) && typeof (v as CachedValues).context === "string",
   );
-  const user = () => String(host.context().targetingKey ?? "");
   let etag: string | undefined;
 
   const sync = createSync({
     pollIntervalMs: host.pollIntervalMs,
     status: host.status,
     async fetchOnce() {
+      const sent = host.context();
       const res = await request(`${host.base}/ofrep/v1/evaluate/flags`, host.clientKey, etag, {
-        context: host.context(),
+        context: sent,
       });
-      if (res.status === 304) return "ready";
+      // 304, or values for a context already replaced (the request for the new one is on its way)
+      if (res.status === 304 || sent !== host.context()) return "ready";
       const flags = res.status === 200 ? fromOfrep(res.body) : undefined;
       if (!flags) return "stale";
       etag = res.etag;
       host.show(flags);
-      cache.save({ user: user(), etag, flags });
+      cache.save({ context: contextHash(sent), etag, flags });
       return "ready";
     },
   });
@@ -71,7 +84,7 @@ export function createServerSource(host: SourceHost): Source {
     boot(bootstrap) {
       if (bootstrap && isEvaluated(bootstrap)) return host.show(bootstrap.flags);
       const cached = cache.load();
-      if (cached?.user === user()) {
+      if (cached?.context === contextHash(host.context())) {
         etag = cached.etag;
         host.show(cached.flags);
       }
