@@ -49,18 +49,22 @@ export function createLocalSource(host: SourceHost): Source {
       applied(changed);
       return "ready";
     },
-    streamUrl: host.streaming
-      ? () =>
-          `${host.base}${SDK_PATHS.stream}?key=${q(host.clientKey)}&lastEventId=${
-            rules.current ? version() : ""
-          }&sdk=${q(SDK_NAME)}&instance=${q(host.instanceId)}`
+    stream: host.streaming
+      ? {
+          url: () =>
+            `${host.base}${SDK_PATHS.stream}?key=${q(host.clientKey)}&lastEventId=${
+              rules.current ? version() : ""
+            }&sdk=${q(SDK_NAME)}&instance=${q(host.instanceId)}`,
+          events: {
+            put: (data) => applied(rules.put(data)),
+            patch(data) {
+              if (rules.patch(data)) applied(true);
+              else void sync.refresh(); // it does not fit the rules held: fetch them whole
+            },
+            ping() {},
+          },
+        }
       : undefined,
-    put: (data) => applied(rules.put(data)),
-    patch(data) {
-      if (!rules.patch(data)) return false;
-      applied(true);
-      return true;
-    },
   });
 
   return {

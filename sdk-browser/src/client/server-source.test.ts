@@ -135,3 +135,117 @@ describe("context hash", () => {
     expect(new Set(hashes).size).toBe(hashes.length);
   });
 });
+
+describe("server-evaluated mode: the OFREP change stream", () => {
+  const streams = [{ type: "sse", endpoint: { requestUri: "/ofrep/v1/stream?key=ck" } }];
+  const setVisibility = (state: "visible" | "hidden") => {
+    Object.defineProperty(document, "visibilityState", { value: state, configurable: true });
+    document.dispatchEvent(new Event("visibilitychange"));
+  };
+  /** A bulk endpoint serving `state.on`, with ETag, announcing the event stream. */
+  const server = (state: { on: boolean }) =>
+    fakeFetch((req) =>
+      req.headers["if-none-match"] === `"${state.on}"`
+        ? new Response(null, { status: 304 })
+        : json({ ...bulk(state.on), eventStreams: streams }, `"${state.on}"`),
+    );
+
+  beforeEach(() => {
+    localStorage.clear();
+    FakeEventSource.install();
+    vi.stubGlobal("navigator", { sendBeacon: () => true });
+  });
+  afterEach(() => {
+    setVisibility("visible");
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  it("connects to the stream the server names, and refetches on refetchEvaluation instead of polling", async () => {
+    vi.useFakeTimers();
+    const state = { on: true };
+    const { requests } = server(state);
+    const client = createBrowserClient({ ...base, context: { targetingKey: "u1" }, pollIntervalMs: 1000 });
+    expect(await client.ready()).toBe(true);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(FakeEventSource.instances).toHaveLength(1);
+    const es = FakeEventSource.last;
+    expect(es.url).toBe("https://flags.test/ofrep/v1/stream?key=ck");
+
+    es.open(); // changes may have been missed before the connection: revalidate once
+    await vi.advanceTimersByTimeAsync(0);
+    expect(requests).toHaveLength(2);
+    expect(requests[1]!.headers["if-none-match"]).toBe('"true"');
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(requests).toHaveLength(2); // no polling while the stream is up (its heartbeats are comments)
+    expect(es.closed).toBe(false);
+
+    const changed = vi.fn();
+    client.subscribe("checkout", changed);
+    state.on = false;
+    es.emit("message", { type: "refetchEvaluation", etag: "42" });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(requests[2]!.url).toBe("https://flags.test/ofrep/v1/evaluate/flags?flagConfigEtag=42");
+    expect(client.getDetail("checkout", true)).toMatchObject({ value: false, reason: "DISABLED" });
+    expect(changed).toHaveBeenCalledTimes(1);
+
+    es.emit("message", { type: "somethingNew" });
+    es.emit("message", "{not json");
+    await vi.advanceTimersByTimeAsync(0);
+    expect(requests).toHaveLength(3);
+    expect(client.status).toBe("ready");
+    client.close();
+    expect(es.closed).toBe(true);
+  });
+
+  it("falls back to polling when the stream is refused, and polls when none is offered", async () => {
+    vi.useFakeTimers();
+    const state = { on: true };
+    const { requests } = server(state);
+    const client = createBrowserClient({ ...base, context: { targetingKey: "u1" }, pollIntervalMs: 1000 });
+    await vi.advanceTimersByTimeAsync(0);
+    FakeEventSource.last.fail(2);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(requests).toHaveLength(2);
+    state.on = false;
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(requests).toHaveLength(3);
+    expect(client.getValue("checkout", true)).toBe(false);
+    expect(FakeEventSource.instances).toHaveLength(1);
+    client.close();
+
+    const polled = fakeFetch(() => json(bulk(true), '"x"')).requests;
+    const plain = createBrowserClient({ ...base, context: { targetingKey: "u1" }, pollIntervalMs: 1000 });
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(polled).toHaveLength(3);
+    expect(FakeEventSource.instances).toHaveLength(1);
+    plain.close();
+  });
+
+  it("does not stream with streaming off, and reconnects and revalidates when the page is shown again", async () => {
+    vi.useFakeTimers();
+    const state = { on: true };
+    const offRequests = server(state).requests;
+    const off = createBrowserClient({ ...base, streaming: false, pollIntervalMs: 1000 });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(offRequests).toHaveLength(2); // the first fetch, then one poll
+    expect(FakeEventSource.instances).toHaveLength(0);
+    off.close();
+
+    const { requests } = server(state);
+    const client = createBrowserClient({ ...base, context: { targetingKey: "u1" } });
+    await vi.advanceTimersByTimeAsync(0);
+    const first = FakeEventSource.last;
+    setVisibility("hidden");
+    expect(first.closed).toBe(true);
+    state.on = false;
+    setVisibility("visible");
+    await vi.advanceTimersByTimeAsync(0);
+    expect(FakeEventSource.instances).toHaveLength(2);
+    FakeEventSource.last.open();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(client.getValue("checkout", true)).toBe(false);
+    expect(requests).toHaveLength(2); // the first fetch, then the revalidation on reconnect
+    client.close();
+  });
+});

@@ -1,22 +1,16 @@
 /**
  * @module Server-evaluated mode: no rules in the page. The values for the current context come from the
  * OFREP bulk endpoint (`POST /ofrep/v1/evaluate/flags`, `ETag`/304), are cached with a hash of the context they
- * were evaluated for, and are refreshed by polling, when the page is shown again, and when the context changes.
+ * were evaluated for, and are refetched when the OFREP event stream the server names in `eventStreams` says
+ * the configuration changed (polling when there is none or it fails), when the page is shown again, and when
+ * the context changes.
  */
-import type { ErrorCode, JsonValue } from "@switchyard/core";
 import { createStorageCache, fingerprint } from "../cache/storage-cache.js";
 import { request } from "../sync/http.js";
 import { createSync } from "../sync/sync.js";
+import { eventStreamUrl, fromOfrep } from "./ofrep.js";
 import { isEvaluated, type Source, type SourceHost } from "./source.js";
 import type { EvaluatedFlags } from "./types.js";
-
-interface OfrepFlag {
-  key?: unknown;
-  value?: JsonValue;
-  variant?: string;
-  reason?: string;
-  errorCode?: ErrorCode;
-}
 
 interface CachedValues extends EvaluatedFlags {
   /** `contextHash` of the context the values were evaluated for. */
@@ -36,20 +30,6 @@ const sortedKeys = (_key: string, value: unknown) =>
 export const contextHash = (context: unknown): string =>
   fingerprint(JSON.stringify(context, sortedKeys) ?? "");
 
-/** OFREP `flags: [...]` as an evaluated map; elements without a string key are dropped (as the spec says). */
-export function fromOfrep(body: unknown): EvaluatedFlags["flags"] | undefined {
-  const list = (body as { flags?: unknown })?.flags;
-  if (!Array.isArray(list)) return undefined;
-  const flags: EvaluatedFlags["flags"] = {};
-  for (const f of list as OfrepFlag[]) {
-    if (typeof f?.key !== "string") continue;
-    flags[f.key] = f.errorCode
-      ? { value: null, reason: "ERROR", errorCode: f.errorCode }
-      : { value: f.value ?? null, variant: f.variant, reason: f.reason ?? "UNKNOWN" };
-  }
-  return flags;
-}
-
 export function createServerSource(host: SourceHost): Source {
   const cache = createStorageCache<CachedValues>(
     host.storage,
@@ -58,13 +38,18 @@ export function createServerSource(host: SourceHost): Source {
     (v): v is CachedValues => isEvaluated(v) && typeof (v as CachedValues).context === "string",
   );
   let etag: string | undefined;
+  let streamUrl: string | undefined;
+  /** The `etag` of the change notice that asked for the next fetch (sent as `flagConfigEtag`). */
+  let noticeEtag: string | undefined;
 
   const sync = createSync({
     pollIntervalMs: host.pollIntervalMs,
     status: host.status,
     async fetchOnce() {
       const sent = host.context();
-      const res = await request(`${host.base}/ofrep/v1/evaluate/flags`, host.clientKey, etag, {
+      const query = noticeEtag ? `?flagConfigEtag=${encodeURIComponent(noticeEtag)}` : "";
+      noticeEtag = undefined;
+      const res = await request(`${host.base}/ofrep/v1/evaluate/flags${query}`, host.clientKey, etag, {
         context: sent,
       });
       // 304, or values for a context already replaced (the request for the new one is on its way)
@@ -72,10 +57,26 @@ export function createServerSource(host: SourceHost): Source {
       const flags = res.status === 200 ? fromOfrep(res.body) : undefined;
       if (!flags) return "stale";
       etag = res.etag;
+      streamUrl = eventStreamUrl(res.body, host.base);
       host.show(flags);
       cache.save({ context: contextHash(sent), etag, flags });
       return "ready";
     },
+    stream: host.streaming
+      ? {
+          url: () => streamUrl,
+          events: {
+            message(data) {
+              const notice = data as { type?: unknown; etag?: unknown } | null;
+              if (notice?.type !== "refetchEvaluation") return; // other types: ignored, as the spec says
+              noticeEtag = typeof notice.etag === "string" ? notice.etag : undefined;
+              void sync.refresh();
+            },
+          },
+          heartbeatMs: 0, // the server's heartbeats are SSE comments
+          opened: () => void sync.refresh(), // changes may have been missed while not connected
+        }
+      : undefined,
   });
 
   return {

@@ -26,9 +26,12 @@ export interface BrowserClientOptions {
    * separate entry so pages that evaluate locally do not ship it.
    */
   mode?: "local" | SourceFactory;
-  /** Live updates over `EventSource` (local mode). Default true where `EventSource` exists. */
+  /**
+   * Live updates over `EventSource`: the rules stream (local mode), or the OFREP change stream the server
+   * offers (server mode). Default true where `EventSource` exists.
+   */
   streaming?: boolean;
-  /** Polling interval when not streaming (and in server mode). Default 30 s. */
+  /** Polling interval when not streaming (or when the server offers no stream). Default 30 s. */
   pollIntervalMs?: number;
   /** Stable id of this SDK instance in reports; random by default. */
   instanceId?: string;

@@ -8,8 +8,19 @@ import { openStream } from "./stream.js";
 export interface Sync {
   start(): void;
   stop(): void;
-  /** Fetch now (poll, catch up, or refetch after a patch that did not fit). */
+  /** Fetch now (poll, catch up, or refetch after a patch that did not fit, or on a change notice). */
   refresh(): Promise<void>;
+}
+
+export interface LiveStream {
+  /** Called at each connect (so it can carry the current version); none yet → poll, and ask again later. */
+  url(): string | undefined;
+  /** Handlers by SSE event name, given the event's parsed `data`. */
+  events: Record<string, (data: unknown) => void>;
+  /** Expected interval of heartbeat events (default `HEARTBEAT_MS`); 0 when the server sends none. */
+  heartbeatMs?: number;
+  /** Called at each (re)connect, after the status turns `ready`. */
+  opened?(): void;
 }
 
 export interface SyncOptions {
@@ -17,14 +28,12 @@ export interface SyncOptions {
   fetchOnce(): Promise<ConnectionStatus>;
   pollIntervalMs: number;
   status(status: ConnectionStatus): void;
-  /** Stream URL builder (called at each connect, so it carries the current version); none → poll only. */
-  streamUrl?: () => string;
-  put?(data: unknown): void;
-  /** Returns false when the patch does not apply to the rules held: the sync then refetches. */
-  patch?(data: unknown): boolean;
+  /** Live updates; without one the sync only polls. */
+  stream?: LiveStream;
 }
 
 export function createSync(o: SyncOptions): Sync {
+  const live = o.stream;
   let running = false;
   let streamFailed = false;
   let closeStream: (() => void) | undefined;
@@ -37,34 +46,40 @@ export function createSync(o: SyncOptions): Sync {
     } catch {}
     o.status(status);
   };
-  const poll = () => {
+  const streamUrl = () => (streamFailed || typeof EventSource === "undefined" ? undefined : live?.url());
+  /** Not streaming: connect if a stream is available now, else poll again later. */
+  const next = () => {
+    if (!running || closeStream) return;
+    const url = streamUrl();
     clearTimeout(timer);
-    timer = setTimeout(() => {
-      if (running) void refresh().then(() => running && !closeStream && poll());
-    }, o.pollIntervalMs);
+    if (url) connect(url);
+    else timer = setTimeout(() => running && void refresh().then(next), o.pollIntervalMs);
   };
   const stopStream = () => {
     closeStream?.();
     closeStream = undefined;
   };
-  const connect = () => {
-    closeStream = openStream(o.streamUrl!(), {
-      open: () => o.status("ready"),
-      put: (data) => o.put?.(data),
-      patch: (data) => {
-        if (!o.patch?.(data)) void refresh();
+  const connect = (url: string) => {
+    closeStream = openStream(
+      url,
+      {
+        open() {
+          o.status("ready");
+          live!.opened?.();
+        },
+        events: live!.events,
+        fail(why) {
+          o.status("stale");
+          if (!running || why === "retrying") return;
+          stopStream();
+          if (why === "closed") {
+            streamFailed = true; // the server refused the stream: poll until the page is shown again
+            void refresh().then(next);
+          } else next();
+        },
       },
-      fail(why) {
-        o.status("stale");
-        if (!running || why === "retrying") return;
-        stopStream();
-        if (why === "closed") {
-          streamFailed = true; // the server refused the stream: poll until the page is shown again
-          void refresh();
-          poll();
-        } else connect();
-      },
-    });
+      live!.heartbeatMs,
+    );
   };
 
   return {
@@ -72,11 +87,9 @@ export function createSync(o: SyncOptions): Sync {
     start() {
       if (running) return;
       running = true;
-      if (o.streamUrl && !streamFailed && typeof EventSource !== "undefined") connect();
-      else {
-        void refresh();
-        poll();
-      }
+      const url = streamUrl();
+      if (url) connect(url);
+      else void refresh().then(next);
     },
     stop() {
       running = false;
