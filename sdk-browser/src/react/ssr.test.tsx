@@ -5,6 +5,7 @@ import "../openfeature/index.js";
 import { renderToString } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { ruleset } from "../../test/support/fixtures.js";
+import { reactUnderTest } from "../../test/support/react-under-test.js";
 import { createBrowserClient } from "../index.js";
 import { SwitchyardProvider, useFlag } from "./index.js";
 
@@ -14,6 +15,8 @@ function Page() {
 
 describe("server rendering", () => {
   it("imports without a DOM and renders bootstrap values to HTML, with no network", () => {
+    const { expected, react, reactDom } = reactUnderTest();
+    expect([react, reactDom]).toEqual([expected, expected]);
     expect(typeof window).toBe("undefined");
     expect(typeof document).toBe("undefined");
     const client = createBrowserClient({

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { FakeEventSource } from "../../test/support/fake-event-source.js";
 import { fakeFetch } from "../../test/support/fake-server.js";
 import { boolFlag, ruleset } from "../../test/support/fixtures.js";
+import { reactUnderTest } from "../../test/support/react-under-test.js";
 import { createBrowserClient } from "../client/create-client.js";
 import { SwitchyardProvider, useFlag, useFlagDetail } from "./index.js";
 
@@ -33,6 +34,11 @@ describe("React bindings", () => {
   afterEach(() => {
     cleanup();
     vi.unstubAllGlobals();
+  });
+
+  it("renders with the React version this test project names (18 and 19 both run)", () => {
+    const { expected, react, reactDom } = reactUnderTest();
+    expect([react, reactDom]).toEqual([expected, expected]);
   });
 
   it("re-renders a component only when a flag it reads changes", () => {
