@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Browser SDK bundle sizes, side by side: each SDK's client entry bundled the same way (esbuild, minified ESM,
- * platform browser, es2020, everything bundled except React), then gzipped (level 9).
+ * platform browser, es2020, every package's ESM build, everything bundled except React), then gzipped (level 9).
  * Writes bench/results/sdk-browser.md.   Run: `node bench/browser-bundle-sizes.mjs` (from the repo root).
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -41,14 +41,25 @@ async function measure(code) {
     format: "esm",
     platform: "browser",
     target: "es2020",
-    conditions: ["source"],
+    // Setting `conditions` drops esbuild's implicit `module`; without it a package whose exports list
+    // `module` before `import` (the OFREP provider) resolves its CommonJS build, which then pulls the
+    // CommonJS web-sdk and core next to the ESM ones: everything twice. Ask for ESM as a bundler would.
+    conditions: ["source", "module"],
+    mainFields: ["browser", "module", "main"],
     external: ["react", "react-dom"],
     define: { "process.env.NODE_ENV": '"production"' },
     write: false,
+    metafile: true,
     logLevel: "silent",
   });
   const bytes = out.outputFiles[0].contents;
-  return { min: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+  return {
+    min: bytes.length,
+    gzip: gzipSync(bytes, { level: 9 }).length,
+    commonJs: Object.entries(out.metafile.inputs)
+      .filter(([path, input]) => input.format === "cjs" && path.includes("node_modules/"))
+      .map(([path]) => path.replace(/.*node_modules\//, "")),
+  };
 }
 
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
@@ -56,9 +67,11 @@ const rows = [];
 let failed = false;
 for (const e of entries) {
   try {
-    const { min, gzip } = await measure(e.code);
+    const { min, gzip, commonJs } = await measure(e.code);
     rows.push(`| ${e.name} | ${kb(min)} | ${kb(gzip)} |`);
     console.log(`${kb(gzip).padStart(9)} gzip  ${kb(min).padStart(9)} min  ${e.name}`);
+    // A CommonJS module in the bundle is a sign of a package bundled twice (see `conditions` above).
+    if (commonJs.length) console.warn(`  bundled as CommonJS: ${commonJs.join(", ")}`);
   } catch (error) {
     failed = true;
     rows.push(`| ${e.name} | does not build | — |`);
@@ -85,8 +98,8 @@ writeFileSync(
   `# Browser SDK bundle sizes
 
 Command: \`node bench/browser-bundle-sizes.mjs\` (from the repo root). Each SDK's client entry bundled with
-esbuild the same way (\`--bundle --minify --format=esm --platform=browser --target=es2020\`, React external),
-gzip level 9. Generated ${new Date().toISOString().slice(0, 10)}; peers: ${versions}.
+esbuild the same way (\`--bundle --minify --format=esm --platform=browser --target=es2020\`, every package's
+ESM build via the \`module\` condition so each is bundled once, React external), gzip level 9. Generated ${new Date().toISOString().slice(0, 10)}; peers: ${versions}.
 
 | SDK | minified | gzip |
 |---|---:|---:|
