@@ -1,7 +1,8 @@
 /**
  * End to end in real headless Chromium: the real server (in-memory PGlite) serves a client-visible flag; a
  * React page using the SDK shows the feature; the flag is killed through the admin API; the page hides the
- * feature without a reload, within one second.
+ * feature without a reload, within one second. The page's evaluation counts reach the server when it is left
+ * and show in the admin usage API.
  */
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
@@ -11,6 +12,9 @@ import { bundleFixture, launchChromium, pageHtml } from "./browser.js";
 const ADMIN_TOKEN = "sy_admin_e2e_browser_sdk_0123456789abcdef";
 const ENV = "e2e";
 const FLAG = "new-checkout";
+/** Read only by the `?probe` page, so its evaluation count on the server is exactly that page's. */
+const PROBE = "metrics-probe";
+const PROBE_READS = 7;
 
 /** The slice of the server's `startServer` this test uses (imported at run time: the server's sources are
  * type-checked by the server package, under its own compiler settings). */
@@ -27,6 +31,11 @@ interface SdkInstancesQuery {
 type StartServer = (options: Record<string, unknown>) => Promise<RunningServer>;
 const SERVER_ENTRY = fileURLToPath(new URL("../../../server/src/server.ts", import.meta.url));
 
+interface UsageSeries {
+  series: { environment: string; variant: string; hour: string; count: number }[];
+  lastEvaluated: Record<string, string>;
+}
+
 let server: RunningServer;
 let browser: Browser;
 let page: Page;
@@ -42,6 +51,17 @@ async function admin<T>(method: string, path: string, body?: unknown): Promise<T
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text}`);
   return JSON.parse(text) as T;
+}
+
+/** Polls `read` until `done` holds (the server writes usage counts once a second), for up to 5 s. */
+async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 5000;
+  let value = await read();
+  while (!done(value) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    value = await read();
+  }
+  return value;
 }
 
 describe("browser SDK in headless Chromium", () => {
@@ -75,12 +95,15 @@ describe("browser SDK in headless Chromium", () => {
       "response",
       (r) => r.status() >= 400 && pageLog.push(`${r.status()} ${r.request().method()} ${r.url()}`),
     );
-    // The page is served from the server's own origin; `?poll` makes it poll instead of streaming.
+    // The page is served from the server's own origin; `?poll` makes it poll instead of streaming, `?probe`
+    // makes it read PROBE exactly PROBE_READS times.
     await context.route(`${server.url}/__e2e/**`, (route) => {
       const url = new URL(route.request().url());
       const config = url.searchParams.has("poll")
         ? { clientKey: key.secret, flag: FLAG, streaming: false, pollIntervalMs: 200 }
-        : { clientKey: key.secret, flag: FLAG };
+        : url.searchParams.has("probe")
+          ? { clientKey: key.secret, flag: FLAG, probe: { flag: PROBE, reads: PROBE_READS } }
+          : { clientKey: key.secret, flag: FLAG };
       return url.pathname.endsWith("app.js")
         ? route.fulfill({ contentType: "text/javascript", body: app })
         : route.fulfill({ contentType: "text/html", body: pageHtml(config) });
@@ -147,5 +170,41 @@ describe("browser SDK in headless Chromium", () => {
     await polling.waitForSelector("#feature", { timeout: 2000 });
     expect(revalidated.filter((s) => s === 200).length).toBeGreaterThanOrEqual(2);
     await polling.close();
+  }, 20_000);
+
+  it("sends the page's evaluation counts when it is left, and the admin usage API shows them", async () => {
+    await admin("POST", "/flags", {
+      key: PROBE,
+      kind: "boolean",
+      name: "Metrics probe",
+      clientVisible: true,
+    });
+    const state = await admin<{ version: number }>("GET", `/environments/${ENV}/flags/${PROBE}`);
+    await admin("PATCH", `/environments/${ENV}/flags/${PROBE}`, { on: true, version: state.version });
+
+    const probing = await page.context().newPage();
+    await probing.goto(`${server.url}/__e2e/index.html?probe`);
+    await probing.waitForFunction(() => "__probed" in window, undefined, { timeout: 10_000 });
+    expect(await probing.evaluate(() => (window as unknown as { __probed: boolean }).__probed)).toBe(true);
+
+    // Leaving hides the page and fires pagehide: the SDK sends its counts with sendBeacon. (Its periodic
+    // flush waits 60 s, far beyond this test, so nothing else can have delivered them.)
+    await probing.goto("about:blank");
+    const usage = await waitFor(
+      () => admin<UsageSeries>("GET", `/flags/${PROBE}/usage?environment=${ENV}`),
+      (u) => u.series.length > 0,
+    );
+    expect(usage.series.map(({ environment, variant, count }) => ({ environment, variant, count }))).toEqual([
+      { environment: ENV, variant: "on", count: PROBE_READS },
+    ]);
+    expect(usage.lastEvaluated[ENV]).toBeDefined();
+    const overview = await admin<{ flags: { flag: string; evaluationsLast7Days: Record<string, number> }[] }>(
+      "GET",
+      "/usage",
+    );
+    expect(overview.flags.find((f) => f.flag === PROBE)?.evaluationsLast7Days).toEqual({
+      [ENV]: PROBE_READS,
+    });
+    await probing.close();
   }, 20_000);
 });
