@@ -96,14 +96,16 @@ describe("browser SDK in headless Chromium", () => {
       (r) => r.status() >= 400 && pageLog.push(`${r.status()} ${r.request().method()} ${r.url()}`),
     );
     // The page is served from the server's own origin; `?poll` makes it poll instead of streaming, `?probe`
-    // makes it read PROBE exactly PROBE_READS times.
+    // makes it read PROBE exactly PROBE_READS times, `?server` uses server-evaluated mode and never polls.
     await context.route(`${server.url}/__e2e/**`, (route) => {
       const url = new URL(route.request().url());
       const config = url.searchParams.has("poll")
         ? { clientKey: key.secret, flag: FLAG, streaming: false, pollIntervalMs: 200 }
         : url.searchParams.has("probe")
           ? { clientKey: key.secret, flag: FLAG, probe: { flag: PROBE, reads: PROBE_READS } }
-          : { clientKey: key.secret, flag: FLAG };
+          : url.searchParams.has("server")
+            ? { clientKey: key.secret, flag: FLAG, serverEvaluated: true, pollIntervalMs: 3_600_000 }
+            : { clientKey: key.secret, flag: FLAG };
       return url.pathname.endsWith("app.js")
         ? route.fulfill({ contentType: "text/javascript", body: app })
         : route.fulfill({ contentType: "text/html", body: pageHtml(config) });
@@ -206,5 +208,26 @@ describe("browser SDK in headless Chromium", () => {
       [ENV]: PROBE_READS,
     });
     await probing.close();
+  }, 20_000);
+
+  it("in server-evaluated mode, follows the server's OFREP event stream: a kill shows without polling", async () => {
+    const evaluated = await page.context().newPage();
+    const bulk: string[] = [];
+    evaluated.on("request", (r) => r.url().includes("/ofrep/v1/evaluate/flags") && bulk.push(r.url()));
+    const streamed = evaluated.waitForRequest((r) => r.url().includes("/ofrep/v1/stream?key="));
+    await evaluated.goto(`${server.url}/__e2e/index.html?server`);
+    await evaluated.waitForSelector("#feature", { timeout: 10_000 }); // turned back on by the polling test
+    await streamed;
+    await waitFor(
+      async () => bulk.length,
+      (n) => n >= 2, // the first fetch, then the revalidation once the stream is open
+    );
+
+    const started = Date.now();
+    await admin("POST", `/environments/${ENV}/flags/${FLAG}/kill`, { reason: "e2e: server-evaluated page" });
+    await evaluated.waitForSelector("#classic", { timeout: 2000 }); // the page polls once an hour
+    console.info(`kill → hidden in the server-evaluated page: ${Date.now() - started} ms`);
+    expect(bulk.at(-1)).toMatch(/\/ofrep\/v1\/evaluate\/flags\?flagConfigEtag=\d+$/);
+    await evaluated.close();
   }, 20_000);
 });
