@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * @module The `switchyard` command. Exit codes a CI job can rely on: 0 done, 1 the API refused or failed
  * (its problem on stderr), 2 a usage mistake, 3 `--dry-run`/`diff` found changes.
@@ -226,12 +225,4 @@ async function promote(api: Api, io: Io, values: Values): Promise<number> {
   });
   io.out(`promotion #${created.id} ${created.status}`);
   return EXIT.ok;
-}
-
-if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
-  run(process.argv.slice(2), {
-    out: (t) => console.log(t),
-    err: (t) => console.error(t),
-    env: process.env,
-  }).then((code) => process.exit(code));
 }

@@ -5,43 +5,21 @@
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EXIT, run } from "../src/main.js";
+import { EXIT } from "../src/main.js";
+import { sy as run, startTestServer, type TestServer } from "./harness.js";
 
-const SERVER_ENTRY = fileURLToPath(new URL("../../server/src/server.ts", import.meta.url));
-const ADMIN_TOKEN = "sy_admin_cli_integration_token_0123456789abc";
-let server: { url: string; close(): Promise<void> };
+let server: TestServer;
 let dir: string;
 
 beforeAll(async () => {
-  const { startServer } = (await import(/* @vite-ignore */ SERVER_ENTRY)) as {
-    startServer(o: Record<string, unknown>): Promise<typeof server>;
-  };
-  server = await startServer({
-    port: 0,
-    host: "127.0.0.1",
-    seedDemo: true,
-    adminToken: ADMIN_TOKEN,
-    logLevel: "silent",
-    bootstrapAdmin: false,
-    shutdownGraceMs: 100,
-  });
+  server = await startTestServer();
   dir = await mkdtemp(join(tmpdir(), "switchyard-cli-"));
 });
 afterAll(() => server?.close());
 
-async function sy(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await run(argv, {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-    env: { SWITCHYARD_URL: server.url, SWITCHYARD_TOKEN: ADMIN_TOKEN },
-  });
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
+const sy = (...argv: string[]) => run(server, ...argv);
 
 describe("switchyard CLI", () => {
   it("lists flags as a table or JSON, and says how to use it on a mistake (exit 2)", async () => {
