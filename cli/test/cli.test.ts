@@ -95,7 +95,10 @@ describe("switchyard CLI", () => {
     expect((await sy("import", "--env", "staging", brandNew)).out).toContain("+ flag from-git");
   });
 
-  it("generates types that make a misspelt key or a wrong default a compile error", async () => {
+  // Compiling takes seconds on a busy machine.
+  it("generates types that make a misspelt key or a wrong default a compile error", {
+    timeout: 30_000,
+  }, async () => {
     const out = join(dir, "flags.ts");
     expect((await sy("types", "--env", "production", "--out", out)).code).toBe(EXIT.ok);
     const generated = await readFile(out, "utf8");

@@ -1,0 +1,65 @@
+/** @module `flags list` and `flag on|off|kill`. */
+import { EXIT, need, UsageError } from "../exit.js";
+import { printJson } from "../io.js";
+import { type Command, enc } from "./command.js";
+
+type Flag = { key: string; kind: string; tags: string[]; states: Record<string, { on: boolean }> };
+
+export async function listFlags({ api, io, options }: Command): Promise<number> {
+  let { flags } = await api.call<{ flags: Flag[] }>("GET", "/flags");
+  if (options.tag) flags = flags.filter((f) => f.tags.includes(options.tag as string));
+  const envs = options.env ? [options.env] : [...new Set(flags.flatMap((f) => Object.keys(f.states)))].sort();
+  if (options.json) {
+    printJson(
+      io,
+      flags.map((f) => ({
+        key: f.key,
+        kind: f.kind,
+        tags: f.tags,
+        on: Object.fromEntries(envs.map((e) => [e, f.states[e]?.on ?? null])),
+      })),
+    );
+    return EXIT.ok;
+  }
+  printTable(io, [
+    ["FLAG", "KIND", ...envs.map((e) => e.toUpperCase())],
+    ...flags.map((f) => [f.key, f.kind, ...envs.map((e) => (f.states[e]?.on ? "on" : "off"))]),
+  ]);
+  return EXIT.ok;
+}
+
+function printTable(io: Command["io"], rows: string[][]): void {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
+  for (const r of rows)
+    io.out(
+      r
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join("  ")
+        .trimEnd(),
+    );
+}
+
+export async function flagCommand({ api, io, options, args }: Command): Promise<number> {
+  const action = need(args[0], "on|off|kill");
+  const key = need(args[1], "a flag key");
+  const env = need(options.env, "--env");
+  const path = `/environments/${enc(env)}/flags/${enc(key)}`;
+  if (action === "kill") {
+    await api.call("POST", `${path}/kill`, { reason: need(options.reason, "--reason") });
+    io.out(`killed ${key} in ${env}`);
+    return EXIT.ok;
+  }
+  if (action !== "on" && action !== "off") throw new UsageError(`flag ${action}? use on, off or kill`);
+  const result = await api.call<{ changeRequest?: { id: number } }>(
+    "PATCH",
+    path,
+    { on: action === "on", ...(options.reason ? { reason: options.reason } : {}) },
+    { "if-match": "*" },
+  );
+  io.out(
+    result?.changeRequest
+      ? `${env} requires approval: change request #${result.changeRequest.id} filed`
+      : `${key} ${action} in ${env}`,
+  );
+  return EXIT.ok;
+}
