@@ -30,19 +30,27 @@ const DEFINITION = [
   "temporary",
   "clientVisible",
 ] as const;
+const SEGMENT = ["key", "name", "description", "included", "excluded", "rules"] as const;
 const STATE = ["on", "offVariation", "targets", "rules", "fallthrough", "prerequisites", "shadow"] as const;
 const pick = <T extends object, K extends keyof T>(o: T, keys: readonly K[]) =>
   Object.fromEntries(keys.map((k) => [k, o[k]])) as Pick<T, K>;
 const same = (a: unknown, b: unknown) => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 const enc = encodeURIComponent;
 
+type Rule = { clauses?: { op: string; values: unknown[] }[] };
+
+function segmentMatches(rules: unknown[]): string[] {
+  return (rules as Rule[]).flatMap((rule) =>
+    (rule.clauses ?? []).filter((c) => c.op === "segmentMatch").flatMap((c) => c.values.map(String)),
+  );
+}
+
+/** Segments the flags serve by: rule clauses and shadow sampling's segment. */
 function segmentsUsed(flags: FlagDocumentEntry[]): string[] {
-  const keys = new Set<string>();
-  for (const f of flags)
-    for (const rule of f.state.rules as { clauses?: { op: string; values: unknown[] }[] }[])
-      for (const c of rule.clauses ?? [])
-        if (c.op === "segmentMatch") for (const v of c.values) keys.add(String(v));
-  return [...keys].sort();
+  return flags.flatMap((f) => {
+    const shadowSegment = (f.state.shadow as { segment?: string } | null)?.segment;
+    return [...segmentMatches(f.state.rules), ...(shadowSegment ? [shadowSegment] : [])];
+  });
 }
 
 export async function readEnvironment(api: Api, env: string): Promise<FlagsDocument> {
@@ -58,20 +66,23 @@ export async function readEnvironment(api: Api, env: string): Promise<FlagsDocum
       ...pick(f, DEFINITION),
       state: pick(stateOf.get(f.key) as unknown as FlagDocumentEntry["state"], STATE),
     }));
-  const segments = await Promise.all(
-    segmentsUsed(entries).map(async (key) => {
-      const s = await api.call<SegmentView>("GET", `/environments/${enc(env)}/segments/${enc(key)}`);
-      return {
-        key: s.key,
-        name: s.name,
-        description: s.description,
-        included: s.included,
-        excluded: s.excluded,
-        rules: s.rules,
-      };
-    }),
-  );
-  return { version: 1, environment: env, flags: entries, segments };
+  return { version: 1, environment: env, flags: entries, segments: await readSegments(api, env, entries) };
+}
+
+/** The segments the flags use, and the segments those segments' rules use in turn. */
+async function readSegments(api: Api, env: string, flags: FlagDocumentEntry[]) {
+  const found = new Map<string, SegmentDocumentEntry>();
+  let wanted = new Set(segmentsUsed(flags));
+  while (wanted.size > 0) {
+    const read = await Promise.all(
+      [...wanted].map((key) =>
+        api.call<SegmentView>("GET", `/environments/${enc(env)}/segments/${enc(key)}`),
+      ),
+    );
+    for (const s of read) found.set(s.key, pick(s, SEGMENT));
+    wanted = new Set(read.flatMap((s) => segmentMatches(s.rules)).filter((key) => !found.has(key)));
+  }
+  return [...found.values()].sort((a, b) => a.key.localeCompare(b.key));
 }
 
 export type Change =
@@ -98,12 +109,7 @@ export async function planImport(api: Api, env: string, doc: FlagsDocument): Pro
       api.call<SegmentView>("GET", `/environments/${enc(env)}/segments/${enc(s.key)}`),
     );
     if (!current) changes.push({ kind: "create-segment", key: s.key, entry: s });
-    else if (
-      !same(
-        pick(current, ["name", "description", "included", "excluded", "rules"]),
-        pick(s, ["name", "description", "included", "excluded", "rules"]),
-      )
-    )
+    else if (!same(pick(current, SEGMENT), pick(s, SEGMENT)))
       changes.push({ kind: "update-segment", key: s.key, entry: s, version: current.version });
   }
   const { states } = await api.call<{ states: StateView[] }>("GET", `/environments/${enc(env)}/flags`);

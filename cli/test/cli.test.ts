@@ -8,7 +8,7 @@ import { join } from "node:path";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT } from "../src/main.js";
-import { sy as run, startTestServer, type TestServer } from "./harness.js";
+import { admin, sy as run, startTestServer, type TestServer } from "./harness.js";
 
 let server: TestServer;
 let dir: string;
@@ -93,6 +93,44 @@ describe("switchyard CLI", () => {
     doc.flags.push({ ...doc.flags[0], key: "from-git", name: "From git" });
     await writeFile(brandNew, JSON.stringify(doc));
     expect((await sy("import", "--env", "staging", brandNew)).out).toContain("+ flag from-git");
+  });
+
+  it("exports the segments shadow sampling uses, and those their rules use, so a fresh environment gets them", async () => {
+    const segments = "/environments/staging/segments";
+    await admin(server, "POST", segments, { key: "staff", name: "Staff", included: ["ana"] });
+    await admin(server, "POST", segments, {
+      key: "shadow-cohort",
+      name: "Shadow cohort",
+      rules: [{ clauses: [{ attribute: "targetingKey", op: "segmentMatch", values: ["staff"] }] }],
+    });
+    const shadow = { sampleRate: 50_000, stickiness: "user", segment: "shadow-cohort", timeoutMs: 200 };
+    await admin(
+      server,
+      "PATCH",
+      "/environments/staging/flags/search-ranking",
+      { shadow },
+      { "if-match": "*" },
+    );
+
+    const file = join(dir, "shadowed.json");
+    expect((await sy("export", "--env", "staging", "--out", file)).code).toBe(EXIT.ok);
+    const doc = JSON.parse(await readFile(file, "utf8"));
+    expect(doc.segments.map((s: { key: string }) => s.key)).toEqual([
+      "pilot-users",
+      "shadow-cohort",
+      "staff",
+    ]);
+
+    await admin(server, "POST", "/environments", { key: "preview", name: "Preview" });
+    expect((await sy("import", "--env", "preview", file)).code).toBe(EXIT.ok);
+    const again = await sy("import", "--env", "preview", file, "--dry-run");
+    expect(again).toMatchObject({ code: EXIT.ok, out: "preview already matches the file" });
+    const state = await admin<{ shadow: unknown }>(
+      server,
+      "GET",
+      "/environments/preview/flags/search-ranking",
+    );
+    expect(state.shadow).toMatchObject(shadow);
   });
 
   // Compiling takes seconds on a busy machine.

@@ -40,10 +40,17 @@ export async function sy(server: TestServer, ...argv: string[]) {
 }
 
 /** The admin API directly, for setting up what a test needs. */
-export async function admin<T = unknown>(server: TestServer, method: string, path: string, body?: unknown) {
+export async function admin<T = unknown>(
+  server: TestServer,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
   const res = await fetch(`${server.url}/api/v1${path}`, {
     method,
     headers: {
+      ...headers,
       authorization: `Bearer ${ADMIN_TOKEN}`,
       ...(body === undefined ? {} : { "content-type": "application/json" }),
     },
