@@ -6,7 +6,7 @@ import { ApiError, createApi } from "./api.js";
 import type { Command } from "./commands/command.js";
 import { flagCommand, listFlags } from "./commands/flags.js";
 import { exportFlags, importFlags } from "./commands/flags-as-code.js";
-import { freeze, unfreeze } from "./commands/freeze.js";
+import { freeze } from "./commands/freeze.js";
 import { promote } from "./commands/promote.js";
 import { types } from "./commands/types.js";
 import { EXIT, need, UsageError } from "./exit.js";
@@ -22,21 +22,33 @@ const USAGE = `switchyard <command> [options]   (SWITCHYARD_URL, SWITCHYARD_TOKE
   flag on|off <key> --env E
   flag kill <key> --env E --reason "…"
   promote --from E --to E [--to E…] (--tag T | --flag K [--flag K…]) [--gate approval] [--dry-run] [--json]
-  freeze <env> --reason "…" --until <ISO date>      unfreeze <env>
+  freeze set <env> --reason "…" --until <ISO date>   freeze lift <env>   freeze list [--env E] [--json]
   export --env E [--format json|yaml] [--out FILE]
   import --env E <FILE> [--dry-run]
-  types --env E [--out FILE]`;
+  types --env E [--out FILE]
+
+  --override-freeze "<reason>"   with any write: an admin writes through a freeze (the reason is audited)`;
 
 const COMMANDS: Record<string, (command: Command) => Promise<number>> = {
   flags: listFlags,
   flag: flagCommand,
   promote,
   freeze,
-  unfreeze,
   export: exportFlags,
   import: importFlags,
   types,
 };
+
+/** The reason travels in an HTTP header, which carries Latin-1 text only. */
+function freezeOverrideReason(reason: string | undefined): string | undefined {
+  if (reason === undefined) return undefined;
+  if (!reason.trim()) throw new UsageError("--override-freeze needs a reason");
+  if (/[^\t\x20-\x7e\xa0-\xff]/.test(reason))
+    throw new UsageError(
+      "--override-freeze: the reason is sent as an HTTP header; use Latin-1 characters only",
+    );
+  return reason.trim();
+}
 
 export async function run(argv: string[], io: Io): Promise<number> {
   try {
@@ -50,7 +62,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
     if (!command) throw new UsageError(`unknown command "${name}"`);
     const url = need(options.url ?? io.env.SWITCHYARD_URL, "--url (or SWITCHYARD_URL)");
     const token = need(options.token ?? io.env.SWITCHYARD_TOKEN, "--token (or SWITCHYARD_TOKEN)");
-    return await command({ api: createApi(url, token, io.fetch), io, options, args });
+    const freezeOverride = freezeOverrideReason(options["override-freeze"]);
+    const api = createApi(url, token, { fetch: io.fetch, freezeOverride });
+    return await command({ api, io, options, args });
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
       io.err(`switchyard: ${(error as Error).message}\n\n${USAGE}`);

@@ -16,6 +16,7 @@ const OPTIONS = {
   out: { type: "string" },
   json: { type: "boolean" },
   "dry-run": { type: "boolean" },
+  "override-freeze": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 

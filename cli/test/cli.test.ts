@@ -63,14 +63,47 @@ describe("switchyard CLI", () => {
     ).toBe(EXIT.ok);
   });
 
-  it("freezes and unfreezes an environment; writes are refused meanwhile", async () => {
+  it("sets, lists and lifts a freeze; writes are refused meanwhile unless an admin overrides with a reason", async () => {
     const until = new Date(Date.now() + 3_600_000).toISOString();
-    expect((await sy("freeze", "staging", "--reason", "release", "--until", until)).code).toBe(EXIT.ok);
+    const set = await sy("freeze", "set", "staging", "--reason", "release", "--until", until);
+    expect(set).toMatchObject({
+      code: EXIT.ok,
+      out: `staging frozen until ${until} by automation (adminToken): release`,
+    });
+    const listed = JSON.parse((await sy("freeze", "list", "--json")).out);
+    expect(listed.freezes).toMatchObject([{ environment: "staging", reason: "release", until }]);
+    expect((await sy("freeze", "list", "--env", "production")).out).toBe("no freeze in force in production");
+
     const refused = await sy("flag", "on", "max-items", "--env", "staging");
     expect(refused.code).toBe(EXIT.api);
     expect(refused.err).toContain("423");
-    expect((await sy("unfreeze", "staging")).code).toBe(EXIT.ok);
-    expect((await sy("flag", "on", "max-items", "--env", "staging")).code).toBe(EXIT.ok);
+    expect(refused.err).toContain("staging is frozen");
+    const overridden = await sy(
+      "flag",
+      "on",
+      "max-items",
+      "--env",
+      "staging",
+      "--override-freeze",
+      "hotfix INC-7",
+    );
+    expect(overridden).toMatchObject({ code: EXIT.ok, out: "max-items on in staging" });
+    const { entries } = await admin<{ entries: { action: string; reason: string | null }[] }>(
+      server,
+      "GET",
+      "/audit?flag=max-items&environment=staging&limit=1",
+    );
+    expect(entries[0]?.reason).toContain("[freeze override: hotfix INC-7]");
+    const notLatin1 = await sy("flag", "on", "max-items", "--env", "staging", "--override-freeze", "горит");
+    expect(notLatin1.code).toBe(EXIT.usage);
+
+    expect(await sy("freeze", "lift", "staging")).toMatchObject({
+      code: EXIT.ok,
+      out: "staging freeze lifted",
+    });
+    expect((await sy("freeze", "list")).out).toBe("no freeze in force");
+    expect((await sy("flag", "off", "max-items", "--env", "staging")).code).toBe(EXIT.ok);
+    expect((await sy("freeze", "staging")).code).toBe(EXIT.usage);
   });
 
   it("exports an environment as YAML, imports it elsewhere: dry run exit 3, apply, then nothing to do", async () => {
