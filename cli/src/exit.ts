@@ -9,6 +9,11 @@ export const EXIT = {
   usage: 2,
   /** `--dry-run` found changes. */
   changes: 3,
+  /**
+   * Filed, not applied (yet): the environment requires approval, so edits became change requests, or the
+   * promotion waits for its approval or soak gate. Nothing refused it; someone or time has to let it through.
+   */
+  pending: 4,
 } as const;
 
 export class UsageError extends Error {}

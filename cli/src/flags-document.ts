@@ -147,32 +147,41 @@ export function describeChange(c: Change): string {
   }
 }
 
-export async function applyChange(api: Api, env: string, c: Change): Promise<void> {
-  const reason = { reason: "switchyard import" };
+/** Applied, or (a state edit in an environment that requires approval) filed as a change request. */
+export type ChangeOutcome = { status: "applied" } | { status: "pending"; changeRequest: number };
+
+export async function applyChange(api: Api, env: string, c: Change): Promise<ChangeOutcome> {
+  const applied = { status: "applied" } as const;
   switch (c.kind) {
     case "create-segment":
-      return void (await api.call("POST", `/environments/${enc(env)}/segments`, c.entry));
+      await api.call("POST", `/environments/${enc(env)}/segments`, c.entry);
+      return applied;
     case "update-segment": {
       const { key: _key, ...body } = c.entry;
-      return void (await api.call("PUT", `/environments/${enc(env)}/segments/${enc(c.key)}`, {
+      await api.call("PUT", `/environments/${enc(env)}/segments/${enc(c.key)}`, {
         ...body,
         version: c.version,
-      }));
+      });
+      return applied;
     }
     case "create-flag": {
       const { state: _s, ...definition } = c.entry;
-      return void (await api.call("POST", "/flags", definition));
+      await api.call("POST", "/flags", definition);
+      return applied;
     }
     case "update-flag": {
       const { kind: _k, ...definition } = pick(c.entry, DEFINITION);
-      return void (await api.call("PATCH", `/flags/${enc(c.key)}`, { ...definition, version: c.version }));
+      await api.call("PATCH", `/flags/${enc(c.key)}`, { ...definition, version: c.version });
+      return applied;
     }
-    case "update-state":
-      return void (await api.call(
+    case "update-state": {
+      const result = await api.call<{ changeRequest?: { id: number } }>(
         "PUT",
         `/environments/${enc(env)}/flags/${enc(c.key)}`,
-        { ...c.entry.state, ...reason },
+        { ...c.entry.state, reason: "switchyard import" },
         { "if-match": "*" },
-      ));
+      );
+      return result.changeRequest ? { status: "pending", changeRequest: result.changeRequest.id } : applied;
+    }
   }
 }

@@ -27,7 +27,10 @@ const USAGE = `switchyard <command> [options]   (SWITCHYARD_URL, SWITCHYARD_TOKE
   import --env E <FILE> [--dry-run]
   types --env E [--out FILE]
 
-  --override-freeze "<reason>"   with any write: an admin writes through a freeze (the reason is audited)`;
+  --override-freeze "<reason>"   with any write: an admin writes through a freeze (the reason is audited)
+
+exit codes: 0 done, 1 the API refused or failed, 2 usage mistake, 3 --dry-run found changes,
+            4 filed but not applied: pending approval (change requests) or a promotion's gate`;
 
 const COMMANDS: Record<string, (command: Command) => Promise<number>> = {
   flags: listFlags,

@@ -57,7 +57,7 @@ describe("switchyard CLI", () => {
     expect(dry.out).toContain("production new-checkout:");
     const real = await sy("promote", "--from", "staging", "--to", "production", "--tag", "checkout");
     expect(real.code).toBe(EXIT.ok);
-    expect(real.out).toMatch(/promotion #\d+ applied/);
+    expect(real.out).toMatch(/promotion #\d+ applied to production$/);
     expect(
       (await sy("promote", "--from", "staging", "--to", "production", "--tag", "checkout", "--dry-run")).code,
     ).toBe(EXIT.ok);
@@ -126,6 +126,15 @@ describe("switchyard CLI", () => {
     doc.flags.push({ ...doc.flags[0], key: "from-git", name: "From git" });
     await writeFile(brandNew, JSON.stringify(doc));
     expect((await sy("import", "--env", "staging", brandNew)).out).toContain("+ flag from-git");
+
+    const broken = join(dir, "broken.json");
+    const flag = doc.flags.find((f: { key: string }) => f.key === "max-items");
+    flag.state = { ...flag.state, on: true, offVariation: "no-such-variation" };
+    await writeFile(broken, JSON.stringify({ ...doc, flags: [flag], segments: [] }));
+    const refused = await sy("import", "--env", "staging", broken);
+    expect(refused.code).toBe(EXIT.api);
+    expect(refused.err).toContain('stopped at "~ flag max-items state: on" after 0 of 1 change');
+    expect(refused.err).toContain("offVariation");
   });
 
   it("exports the segments shadow sampling uses, and those their rules use, so a fresh environment gets them", async () => {
@@ -164,6 +173,38 @@ describe("switchyard CLI", () => {
       "/environments/preview/flags/search-ranking",
     );
     expect(state.shadow).toMatchObject(shadow);
+  });
+
+  it("says a write is pending approval, with exit 4, where the environment requires approval", async () => {
+    await admin(server, "POST", "/environments", {
+      key: "protected",
+      name: "Protected",
+      requiresApproval: true,
+    });
+    const on = await sy("flag", "on", "new-checkout", "--env", "protected");
+    expect(on.code).toBe(EXIT.pending);
+    const id = Number(
+      on.out.match(/^new-checkout on in protected is pending approval: change request #(\d+) filed$/)?.[1],
+    );
+    expect(await admin(server, "GET", `/change-requests/${id}`)).toMatchObject({ status: "pending" });
+    expect(await admin(server, "GET", "/environments/protected/flags/new-checkout")).toMatchObject({
+      on: false,
+    });
+
+    const file = join(dir, "for-protected.yaml");
+    await sy("export", "--env", "staging", "--out", file);
+    const imported = await sy("import", "--env", "protected", file);
+    expect(imported.code).toBe(EXIT.pending);
+    expect(imported.out).toContain("applied 3 changes to protected"); // the segments: not gated
+    expect(imported.out).toMatch(
+      /^filed \d+ change requests in protected, pending approval: #\d+(, #\d+)*$/m,
+    );
+
+    const promoted = await sy("promote", "--from", "staging", "--to", "protected", "--flag", "max-items");
+    expect(promoted.code).toBe(EXIT.pending);
+    expect(promoted.out).toMatch(
+      /promotion #\d+ pending approval by an editor or admin other than the requester$/,
+    );
   });
 
   // Compiling takes seconds on a busy machine.

@@ -2,8 +2,15 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { parseDocument, serialize } from "../document.js";
 import { EXIT, need, UsageError } from "../exit.js";
-import { applyChange, describeChange, planImport, readEnvironment } from "../flags-document.js";
-import { plural } from "../io.js";
+import {
+  applyChange,
+  type Change,
+  type ChangeOutcome,
+  describeChange,
+  planImport,
+  readEnvironment,
+} from "../flags-document.js";
+import { type Io, plural } from "../io.js";
 import type { Command } from "./command.js";
 
 export async function exportFlags({ api, io, options }: Command): Promise<number> {
@@ -23,7 +30,29 @@ export async function importFlags({ api, io, options, args }: Command): Promise<
   for (const c of changes) io.out(describeChange(c));
   if (changes.length === 0) io.out(`${env} already matches the file`);
   if (options["dry-run"]) return changes.length ? EXIT.changes : EXIT.ok;
-  for (const c of changes) await applyChange(api, env, c);
-  if (changes.length) io.out(`applied ${plural(changes.length, "change")} to ${env}`);
-  return EXIT.ok;
+  const outcomes = await applyInOrder(io, api, env, changes);
+  const filed = outcomes.flatMap((o) => (o.status === "pending" ? [`#${o.changeRequest}`] : []));
+  const applied = outcomes.length - filed.length;
+  if (applied) io.out(`applied ${plural(applied, "change")} to ${env}`);
+  if (filed.length)
+    io.out(
+      `filed ${plural(filed.length, "change request")} in ${env}, pending approval: ${filed.join(", ")}`,
+    );
+  return filed.length ? EXIT.pending : EXIT.ok;
+}
+
+/** Stops at the first refusal, saying how far it got: the changes before it stay applied. */
+async function applyInOrder(io: Io, api: Command["api"], env: string, changes: Change[]) {
+  const outcomes: ChangeOutcome[] = [];
+  for (const c of changes) {
+    try {
+      outcomes.push(await applyChange(api, env, c));
+    } catch (error) {
+      io.err(
+        `stopped at "${describeChange(c)}" after ${outcomes.length} of ${plural(changes.length, "change")}`,
+      );
+      throw error;
+    }
+  }
+  return outcomes;
 }

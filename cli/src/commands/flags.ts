@@ -56,10 +56,12 @@ export async function flagCommand({ api, io, options, args }: Command): Promise<
     { on: action === "on", ...(options.reason ? { reason: options.reason } : {}) },
     { "if-match": "*" },
   );
-  io.out(
-    result?.changeRequest
-      ? `${env} requires approval: change request #${result.changeRequest.id} filed`
-      : `${key} ${action} in ${env}`,
-  );
+  if (result.changeRequest) {
+    io.out(
+      `${key} ${action} in ${env} is pending approval: change request #${result.changeRequest.id} filed`,
+    );
+    return EXIT.pending;
+  }
+  io.out(`${key} ${action} in ${env}`);
   return EXIT.ok;
 }

@@ -1,5 +1,6 @@
 /** @module `promote`: the preview (the diff), then the promotion of exactly what was previewed. */
 import { EXIT, need, UsageError } from "../exit.js";
+import { type Io, plural } from "../io.js";
 import type { Command } from "./command.js";
 
 type Preview = {
@@ -31,11 +32,36 @@ export async function promote({ api, io, options }: Command): Promise<number> {
   if (options["dry-run"]) return changed.length ? EXIT.changes : EXIT.ok;
   if (!changed.length) return EXIT.ok;
   const gate = options.gate ? { gate: { type: options.gate } } : {};
-  const created = await api.call<{ id: number; status: string }>("POST", "/promotions", {
+  const created = await api.call<Created>("POST", "/promotions", {
     ...selection,
     expectedPreview: preview.hash,
     ...gate,
   });
-  io.out(`promotion #${created.id} ${created.status}`);
-  return EXIT.ok;
+  return reportCreated(io, created);
+}
+
+type Created = {
+  id: number;
+  status: "pending" | "applied" | "rejected" | "failed" | "reverted";
+  promotion: { to: string[]; from: string; gate: Gate | null; error: string | null };
+};
+type Gate = { type: "approval" } | { type: "soak"; minutes: number; maxMismatchRate?: number };
+
+function reportCreated(io: Io, { id, status, promotion }: Created): number {
+  if (status === "applied") {
+    io.out(`promotion #${id} applied to ${promotion.to.join(", ")}`);
+    return EXIT.ok;
+  }
+  if (status === "pending") {
+    io.out(`promotion #${id} pending ${waitingFor(promotion.gate, promotion.from)}`);
+    return EXIT.pending;
+  }
+  io.err(`promotion #${id} ${status}${promotion.error ? `: ${promotion.error}` : ""}`);
+  return EXIT.api;
+}
+
+function waitingFor(gate: Gate | null, from: string): string {
+  if (gate?.type === "soak")
+    return `its soak gate: applies once unchanged in ${from} for ${plural(gate.minutes, "minute")} with guards green`;
+  return "approval by an editor or admin other than the requester";
 }
