@@ -21,7 +21,8 @@ const USAGE = `switchyard <command> [options]   (SWITCHYARD_URL, SWITCHYARD_TOKE
   flags list [--env E] [--tag T] [--json]
   flag on|off <key> --env E
   flag kill <key> --env E --reason "…"
-  promote --from E --to E [--to E…] (--tag T | --flag K [--flag K…]) [--gate approval] [--dry-run] [--json]
+  promote --from E --to E [--to E…] (--tag T | --flag K [--flag K…]) [--dry-run] [--json] [--reason "…"]
+          [--gate approval | --gate soak --soak-minutes N [--max-mismatch-rate 0.01]]
   freeze set <env> --reason "…" --until <ISO date>   freeze lift <env>   freeze list [--env E] [--json]
   export --env E [--format json|yaml] [--out FILE]
   import --env E <FILE> [--dry-run]

@@ -10,6 +10,8 @@ const OPTIONS = {
   from: { type: "string" },
   to: { type: "string", multiple: true },
   gate: { type: "string" },
+  "soak-minutes": { type: "string" },
+  "max-mismatch-rate": { type: "string" },
   reason: { type: "string" },
   until: { type: "string" },
   format: { type: "string" },

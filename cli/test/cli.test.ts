@@ -63,6 +63,37 @@ describe("switchyard CLI", () => {
     ).toBe(EXIT.ok);
   });
 
+  it("promotes through a soak gate of so many minutes (exit 4: pending), and refuses a soak without minutes", async () => {
+    const promote = ["promote", "--from", "staging", "--to", "development", "--flag", "banner-text"];
+    await sy("flag", "on", "banner-text", "--env", "staging");
+    await sy("flag", "off", "banner-text", "--env", "development");
+    const noMinutes = await sy(...promote, "--gate", "soak");
+    expect(noMinutes.code).toBe(EXIT.usage);
+    expect(noMinutes.err).toContain("missing --soak-minutes");
+    expect((await sy(...promote, "--soak-minutes", "60")).err).toContain("go with --gate soak");
+    expect((await sy(...promote, "--gate", "soak", "--soak-minutes", "1.5")).code).toBe(EXIT.usage);
+
+    const soak = await sy(
+      ...promote,
+      "--gate",
+      "soak",
+      "--soak-minutes",
+      "60",
+      "--max-mismatch-rate",
+      "0.05",
+    );
+    expect(soak.code).toBe(EXIT.pending);
+    const [, id] = soak.out.match(/promotion #(\d+) pending its soak gate: (.*)$/m) ?? [];
+    expect(soak.out).toContain(
+      "unchanged in staging for 60 minutes, with guards green and shadow mismatches under 5%",
+    );
+    const stored = await admin<{ status: string; gate: unknown }>(server, "GET", `/promotions/${id}`);
+    expect(stored).toMatchObject({
+      status: "pending",
+      gate: { type: "soak", minutes: 60, maxMismatchRate: 0.05 },
+    });
+  });
+
   it("sets, lists and lifts a freeze; writes are refused meanwhile unless an admin overrides with a reason", async () => {
     const until = new Date(Date.now() + 3_600_000).toISOString();
     const set = await sy("freeze", "set", "staging", "--reason", "release", "--until", until);
