@@ -7,6 +7,7 @@ import {
   type FlagsDocument,
   type SegmentDocumentEntry,
 } from "./document.js";
+import { plural } from "./io.js";
 
 interface FlagView extends Omit<FlagDocumentEntry, "state"> {
   version: number;
@@ -135,7 +136,7 @@ export async function planImport(api: Api, env: string, doc: FlagsDocument): Pro
 export function describeChange(c: Change): string {
   switch (c.kind) {
     case "create-segment":
-      return `+ segment ${c.key} (${c.entry.included.length} keys)`;
+      return `+ segment ${c.key} (${plural(c.entry.included.length, "key")})`;
     case "update-segment":
       return `~ segment ${c.key}`;
     case "create-flag":

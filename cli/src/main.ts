@@ -19,16 +19,18 @@ export type { Io } from "./io.js";
 const USAGE = `switchyard <command> [options]   (SWITCHYARD_URL, SWITCHYARD_TOKEN or --url, --token)
 
   flags list [--env E] [--tag T] [--json]
-  flag on|off <key> --env E
-  flag kill <key> --env E --reason "…"
+  flag on|off <key> --env E [--reason "…"] [--json]
+  flag kill <key> --env E --reason "…" [--json]
   promote --from E --to E [--to E…] (--tag T | --flag K [--flag K…]) [--dry-run] [--json] [--reason "…"]
           [--gate approval | --gate soak --soak-minutes N [--max-mismatch-rate 0.01]]
-  freeze set <env> --reason "…" --until <ISO date>   freeze lift <env>   freeze list [--env E] [--json]
+  freeze set <env> --reason "…" --until <ISO date> [--json]   freeze lift <env> [--json]
+  freeze list [--env E] [--json]
   export --env E [--format json|yaml] [--out FILE]
-  import --env E <FILE> [--dry-run]
+  import --env E <FILE> [--dry-run] [--json]
   types --env E [--out FILE]
 
   --override-freeze "<reason>"   with any write: an admin writes through a freeze (the reason is audited)
+  --json                         one JSON document on stdout; problems stay on stderr
 
 exit codes: 0 done, 1 the API refused or failed, 2 usage mistake, 3 --dry-run found changes,
             4 filed but not applied: pending approval (change requests) or a promotion's gate`;

@@ -238,6 +238,51 @@ describe("switchyard CLI", () => {
     );
   });
 
+  it("prints one JSON document with --json, for a pipeline to parse, with the same exit codes", async () => {
+    const json = async (...argv: string[]) => {
+      const { code, out } = await sy(...argv, "--json");
+      return { code, body: JSON.parse(out) };
+    };
+    expect(await json("flag", "on", "theme-config", "--env", "staging")).toMatchObject({
+      code: EXIT.ok,
+      body: { flag: "theme-config", environment: "staging", action: "on", status: "applied" },
+    });
+    const killed = await json("flag", "kill", "theme-config", "--env", "development", "--reason", "CI");
+    expect(killed).toMatchObject({ code: EXIT.ok, body: { action: "kill", status: "applied" } });
+    expect(killed.body.version).toEqual(expect.any(Number));
+    const pending = await json("flag", "off", "max-items", "--env", "protected");
+    expect(pending).toMatchObject({ code: EXIT.pending, body: { status: "pending" } });
+    expect(pending.body.changeRequest).toEqual(expect.any(Number));
+
+    const promote = ["promote", "--from", "staging", "--to", "development", "--flag", "theme-config"];
+    const dry = await json(...promote, "--dry-run");
+    expect(dry).toMatchObject({ code: EXIT.changes, body: { preview: { blocked: false }, promotion: null } });
+    const applied = await json(...promote);
+    expect(applied).toMatchObject({
+      code: EXIT.ok,
+      body: {
+        promotion: { status: "applied", from: "staging", to: ["development"], flags: ["theme-config"] },
+      },
+    });
+
+    const file = join(dir, "json-import.json");
+    await sy("export", "--env", "staging", "--out", file);
+    await sy("flag", "off", "theme-config", "--env", "development");
+    const planned = await json("import", "--env", "development", file, "--dry-run");
+    expect(planned).toMatchObject({ code: EXIT.changes, body: { environment: "development", dryRun: true } });
+    expect(planned.body.changes).toContainEqual({
+      kind: "update-state",
+      key: "theme-config",
+      description: "~ flag theme-config state: on",
+      status: "planned",
+    });
+    const imported = await json("import", "--env", "development", file);
+    expect(imported.code).toBe(EXIT.ok);
+    expect(imported.body.changes.map((c: { status: string }) => c.status)).toEqual(
+      planned.body.changes.map(() => "applied"),
+    );
+  });
+
   // Compiling the SDKs' sources takes seconds, more on a busy machine.
   it("generates types that the real SDKs check: a misspelt key or a wrong default does not compile", {
     timeout: 90_000,

@@ -10,7 +10,7 @@ import {
   planImport,
   readEnvironment,
 } from "../flags-document.js";
-import { type Io, plural } from "../io.js";
+import { type Io, plural, printJson } from "../io.js";
 import type { Command } from "./command.js";
 
 export async function exportFlags({ api, io, options }: Command): Promise<number> {
@@ -27,18 +27,38 @@ export async function importFlags({ api, io, options, args }: Command): Promise<
   const env = need(options.env, "--env");
   const doc = parseDocument(await readFile(need(args[0], "a file to import"), "utf8"));
   const changes = await planImport(api, env, doc);
-  for (const c of changes) io.out(describeChange(c));
-  if (changes.length === 0) io.out(`${env} already matches the file`);
-  if (options["dry-run"]) return changes.length ? EXIT.changes : EXIT.ok;
-  const outcomes = await applyInOrder(io, api, env, changes);
-  const filed = outcomes.flatMap((o) => (o.status === "pending" ? [`#${o.changeRequest}`] : []));
+  const dryRun = options["dry-run"] === true;
+  if (!options.json) {
+    for (const c of changes) io.out(describeChange(c));
+    if (changes.length === 0) io.out(`${env} already matches the file`);
+  }
+  const outcomes = dryRun ? [] : await applyInOrder(io, api, env, changes);
+  const filed = outcomes.flatMap((o) => (o.status === "pending" ? [o.changeRequest] : []));
   const applied = outcomes.length - filed.length;
-  if (applied) io.out(`applied ${plural(applied, "change")} to ${env}`);
-  if (filed.length)
-    io.out(
-      `filed ${plural(filed.length, "change request")} in ${env}, pending approval: ${filed.join(", ")}`,
-    );
+  if (options.json) printJson(io, importReport(env, dryRun, changes, outcomes));
+  else {
+    if (applied) io.out(`applied ${plural(applied, "change")} to ${env}`);
+    if (filed.length)
+      io.out(
+        `filed ${plural(filed.length, "change request")} in ${env}, pending approval: ${filed.map((id) => `#${id}`).join(", ")}`,
+      );
+  }
+  if (dryRun) return changes.length ? EXIT.changes : EXIT.ok;
   return filed.length ? EXIT.pending : EXIT.ok;
+}
+
+/** `import --json`: every change with what became of it (`planned` on a dry run). */
+function importReport(env: string, dryRun: boolean, changes: Change[], outcomes: ChangeOutcome[]) {
+  return {
+    environment: env,
+    dryRun,
+    changes: changes.map((c, i) => ({
+      kind: c.kind,
+      key: c.key,
+      description: describeChange(c),
+      ...(outcomes[i] ?? { status: "planned" }),
+    })),
+  };
 }
 
 /** Stops at the first refusal, saying how far it got: the changes before it stay applied. */

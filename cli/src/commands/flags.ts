@@ -39,29 +39,38 @@ function printTable(io: Command["io"], rows: string[][]): void {
     );
 }
 
+type FlagOutcome = { status: "applied"; version: number } | { status: "pending"; changeRequest: number };
+
 export async function flagCommand({ api, io, options, args }: Command): Promise<number> {
   const action = need(args[0], "on|off|kill");
   const key = need(args[1], "a flag key");
   const env = need(options.env, "--env");
+  if (action !== "on" && action !== "off" && action !== "kill")
+    throw new UsageError(`flag ${action}? use on, off or kill`);
+  const outcome = await writeFlag({ api, io, options, args }, action, key, env);
+  if (options.json) printJson(io, { flag: key, environment: env, action, ...outcome });
+  else if (outcome.status === "pending")
+    io.out(`${key} ${action} in ${env} is pending approval: change request #${outcome.changeRequest} filed`);
+  else io.out(action === "kill" ? `killed ${key} in ${env}` : `${key} ${action} in ${env}`);
+  return outcome.status === "pending" ? EXIT.pending : EXIT.ok;
+}
+
+/** A kill always applies (incidents do not wait); on/off is a change request where approval is required. */
+async function writeFlag({ api, options }: Command, action: "on" | "off" | "kill", key: string, env: string) {
   const path = `/environments/${enc(env)}/flags/${enc(key)}`;
-  if (action === "kill") {
-    await api.call("POST", `${path}/kill`, { reason: need(options.reason, "--reason") });
-    io.out(`killed ${key} in ${env}`);
-    return EXIT.ok;
-  }
-  if (action !== "on" && action !== "off") throw new UsageError(`flag ${action}? use on, off or kill`);
-  const result = await api.call<{ changeRequest?: { id: number } }>(
-    "PATCH",
-    path,
-    { on: action === "on", ...(options.reason ? { reason: options.reason } : {}) },
-    { "if-match": "*" },
-  );
-  if (result.changeRequest) {
-    io.out(
-      `${key} ${action} in ${env} is pending approval: change request #${result.changeRequest.id} filed`,
-    );
-    return EXIT.pending;
-  }
-  io.out(`${key} ${action} in ${env}`);
-  return EXIT.ok;
+  type Written = { version: number; changeRequest?: undefined } | { changeRequest: { id: number } };
+  const result =
+    action === "kill"
+      ? await api.call<Written>("POST", `${path}/kill`, { reason: need(options.reason, "--reason") })
+      : await api.call<Written>(
+          "PATCH",
+          path,
+          { on: action === "on", ...(options.reason ? { reason: options.reason } : {}) },
+          { "if-match": "*" },
+        );
+  return (
+    result.changeRequest
+      ? { status: "pending", changeRequest: result.changeRequest.id }
+      : { status: "applied", version: result.version }
+  ) satisfies FlagOutcome;
 }

@@ -1,8 +1,12 @@
-/** @module `promote`: the preview (the diff), then the promotion of exactly what was previewed. */
+/**
+ * @module `promote`: the preview (the diff), then — unless it is a dry run, blocked or changes nothing —
+ * the promotion of exactly what was previewed, now or through a gate.
+ */
 import { EXIT, need, UsageError } from "../exit.js";
-import { type Io, plural } from "../io.js";
+import { type Io, printJson } from "../io.js";
 import type { Options } from "../options.js";
 import type { Command } from "./command.js";
+import { type Gate, gateOf, waitingFor } from "./promotion-gate.js";
 
 type Preview = {
   blocked: boolean;
@@ -10,84 +14,58 @@ type Preview = {
   problems: { environment: string; flag: string; message: string }[];
   targets: { environment: string; flags: { flag: string; changes: string[]; unchanged: boolean }[] }[];
 };
+type Status = "pending" | "applied" | "rejected" | "failed" | "reverted";
+type Promotion = { from: string; to: string[]; flags: string[]; gate: Gate | null; error: string | null };
+type Created = { id: number; status: Status; promotion: Promotion };
 
-export async function promote({ api, io, options }: Command): Promise<number> {
+function selectionOf(options: Options) {
   const from = need(options.from, "--from");
   const to = options.to;
   if (!to?.length) throw new UsageError("missing --to");
   const flags = options.flag;
   if (!options.tag === !flags?.length) throw new UsageError("give exactly one of --tag or --flag");
-  const selection = { from, to, ...(options.tag ? { tag: options.tag } : { flags }) };
+  return { from, to, ...(options.tag ? { tag: options.tag } : { flags }) };
+}
+
+export async function promote({ api, io, options }: Command): Promise<number> {
+  const selection = selectionOf(options);
   const gate = gateOf(options);
   const preview = await api.call<Preview>("POST", "/promotions/preview", selection);
   const changed = preview.targets.flatMap((t) =>
     t.flags.filter((f) => !f.unchanged).map((f) => ({ env: t.environment, ...f })),
   );
-  if (options.json) io.out(JSON.stringify(preview, null, 2));
-  else {
+  if (!options.json) {
     for (const c of changed)
       io.out(`${c.env} ${c.flag}:\n${c.changes.map((line) => `  ${line}`).join("\n")}`);
     for (const p of preview.problems) io.err(`blocked: ${p.environment} ${p.flag}: ${p.message}`);
+    const { from, to } = selection;
     if (!changed.length) io.out(`${to.join(", ")} already match${to.length === 1 ? "es" : ""} ${from}`);
   }
+  const promoting = !preview.blocked && !options["dry-run"] && changed.length > 0;
+  const created = promoting
+    ? await api.call<Created>("POST", "/promotions", {
+        ...selection,
+        expectedPreview: preview.hash,
+        ...(gate ? { gate } : {}),
+        ...(options.reason ? { reason: options.reason } : {}),
+      })
+    : null;
+  if (options.json) printJson(io, { preview, promotion: created && summary(created) });
+  else if (created) printCreated(io, created);
   if (preview.blocked) return EXIT.api;
-  if (options["dry-run"]) return changed.length ? EXIT.changes : EXIT.ok;
-  if (!changed.length) return EXIT.ok;
-  const created = await api.call<Created>("POST", "/promotions", {
-    ...selection,
-    expectedPreview: preview.hash,
-    ...(gate ? { gate } : {}),
-    ...(options.reason ? { reason: options.reason } : {}),
-  });
-  return reportCreated(io, created);
+  if (!created) return options["dry-run"] && changed.length ? EXIT.changes : EXIT.ok;
+  return created.status === "applied" ? EXIT.ok : created.status === "pending" ? EXIT.pending : EXIT.api;
 }
 
-type Created = {
-  id: number;
-  status: "pending" | "applied" | "rejected" | "failed" | "reverted";
-  promotion: { to: string[]; from: string; gate: Gate | null; error: string | null };
-};
-/** The server's default for a soak gate without `maxMismatchRate` (server/src/promotion/gates.ts). */
-const DEFAULT_MAX_MISMATCH_RATE = 0.01;
-
-type Gate = { type: "approval" } | { type: "soak"; minutes: number; maxMismatchRate?: number };
-
-/** `--gate approval`, or `--gate soak --soak-minutes N [--max-mismatch-rate R]` (the server's soak fields). */
-function gateOf(options: Options): Gate | undefined {
-  const soakOnly = options["soak-minutes"] ?? options["max-mismatch-rate"];
-  if (options.gate !== "soak" && soakOnly !== undefined)
-    throw new UsageError("--soak-minutes and --max-mismatch-rate go with --gate soak");
-  if (options.gate === undefined) return undefined;
-  if (options.gate === "approval") return { type: "approval" };
-  if (options.gate !== "soak") throw new UsageError(`--gate ${options.gate}? use approval or soak`);
-  const minutes = Number(need(options["soak-minutes"], "--soak-minutes (how long the flags stay unchanged)"));
-  if (!Number.isInteger(minutes) || minutes < 1)
-    throw new UsageError("--soak-minutes is a whole number of minutes");
-  const rate = options["max-mismatch-rate"];
-  if (rate === undefined) return { type: "soak", minutes };
-  const maxMismatchRate = Number(rate);
-  if (!(maxMismatchRate >= 0 && maxMismatchRate <= 1))
-    throw new UsageError("--max-mismatch-rate is a share between 0 and 1, e.g. 0.01");
-  return { type: "soak", minutes, maxMismatchRate };
+/** `promote --json`: the promotion without its copy of the preview (printed beside it). */
+function summary({ id, status, promotion }: Created) {
+  const { from, to, flags, gate, error } = promotion;
+  return { id, status, from, to, flags, gate, error };
 }
 
-function reportCreated(io: Io, { id, status, promotion }: Created): number {
-  if (status === "applied") {
-    io.out(`promotion #${id} applied to ${promotion.to.join(", ")}`);
-    return EXIT.ok;
-  }
-  if (status === "pending") {
+function printCreated(io: Io, { id, status, promotion }: Created): void {
+  if (status === "applied") io.out(`promotion #${id} applied to ${promotion.to.join(", ")}`);
+  else if (status === "pending")
     io.out(`promotion #${id} pending ${waitingFor(promotion.gate, promotion.from)}`);
-    return EXIT.pending;
-  }
-  io.err(`promotion #${id} ${status}${promotion.error ? `: ${promotion.error}` : ""}`);
-  return EXIT.api;
-}
-
-function waitingFor(gate: Gate | null, from: string): string {
-  if (gate?.type === "soak") {
-    const rate = `${(gate.maxMismatchRate ?? DEFAULT_MAX_MISMATCH_RATE) * 100}%`;
-    return `its soak gate: applies once unchanged in ${from} for ${plural(gate.minutes, "minute")}, with guards green and shadow mismatches under ${rate}`;
-  }
-  return "approval by an editor or admin other than the requester";
+  else io.err(`promotion #${id} ${status}${promotion.error ? `: ${promotion.error}` : ""}`);
 }
