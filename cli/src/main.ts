@@ -35,14 +35,15 @@ const USAGE = `switchyard <command> [options]   (SWITCHYARD_URL, SWITCHYARD_TOKE
 exit codes: 0 done, 1 the API refused or failed, 2 usage mistake, 3 --dry-run found changes,
             4 filed but not applied: pending approval (change requests) or a promotion's gate`;
 
-const COMMANDS: Record<string, (command: Command) => Promise<number>> = {
-  flags: listFlags,
-  flag: flagCommand,
-  promote,
-  freeze,
-  export: exportFlags,
-  import: importFlags,
-  types,
+/** Each command and how many arguments it takes after its name: more is a usage mistake, not ignored. */
+const COMMANDS: Record<string, { run: (command: Command) => Promise<number>; args: number }> = {
+  flags: { run: listFlags, args: 1 },
+  flag: { run: flagCommand, args: 2 },
+  promote: { run: promote, args: 0 },
+  freeze: { run: freeze, args: 2 },
+  export: { run: exportFlags, args: 0 },
+  import: { run: importFlags, args: 1 },
+  types: { run: types, args: 0 },
 };
 
 /** The reason travels in an HTTP header, which carries Latin-1 text only. */
@@ -66,11 +67,13 @@ export async function run(argv: string[], io: Io): Promise<number> {
     const [name = "", ...args] = positionals;
     const command = COMMANDS[name];
     if (!command) throw new UsageError(`unknown command "${name}"`);
+    const extra = args[command.args];
+    if (extra !== undefined) throw new UsageError(`${name}: unexpected argument "${extra}"`);
     const url = need(options.url ?? io.env.SWITCHYARD_URL, "--url (or SWITCHYARD_URL)");
     const token = need(options.token ?? io.env.SWITCHYARD_TOKEN, "--token (or SWITCHYARD_TOKEN)");
     const freezeOverride = freezeOverrideReason(options["override-freeze"]);
     const api = createApi(url, token, { fetch: io.fetch, freezeOverride });
-    return await command({ api, io, options, args });
+    return await command.run({ api, io, options, args });
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
       io.err(`switchyard: ${(error as Error).message}\n\n${USAGE}`);

@@ -32,6 +32,13 @@ describe("switchyard CLI", () => {
     const wrong = await sy("flag", "explode", "new-checkout", "--env", "production");
     expect(wrong.code).toBe(EXIT.usage);
     expect(wrong.err).toContain("use on, off or kill");
+    expect((await sy("flags", "lst")).code).toBe(EXIT.usage);
+    expect((await sy("import", "--env", "staging", "a.yaml", "b.yaml")).err).toContain(
+      'unexpected argument "b.yaml"',
+    );
+    const noEnv = await sy("flags", "list", "--env", "prodution");
+    expect(noEnv.code).toBe(EXIT.api);
+    expect(noEnv.err).toContain("404");
   });
 
   it("kills a flag, and reports the API's problem with exit 1", async () => {

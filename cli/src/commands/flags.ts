@@ -5,7 +5,10 @@ import { type Command, enc } from "./command.js";
 
 type Flag = { key: string; kind: string; tags: string[]; states: Record<string, { on: boolean }> };
 
-export async function listFlags({ api, io, options }: Command): Promise<number> {
+export async function listFlags({ api, io, options, args }: Command): Promise<number> {
+  if (args[0] !== "list") throw new UsageError(args[0] ? `flags ${args[0]}? use flags list` : "missing list");
+  // A misspelt environment is a 404 (exit 1), not a column of "off".
+  if (options.env) await api.call("GET", `/environments/${enc(options.env)}`);
   let { flags } = await api.call<{ flags: Flag[] }>("GET", "/flags");
   if (options.tag) flags = flags.filter((f) => f.tags.includes(options.tag as string));
   const envs = options.env ? [options.env] : [...new Set(flags.flatMap((f) => Object.keys(f.states)))].sort();
