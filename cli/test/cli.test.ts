@@ -2,7 +2,7 @@
  * The `switchyard` command against a real server (in process, PGlite in memory, demo data): what a CI job
  * sees — output and exit codes — for listing, kills, promotion, freezes, flags as code and generated types.
  */
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -17,7 +17,10 @@ beforeAll(async () => {
   server = await startTestServer();
   dir = await mkdtemp(join(tmpdir(), "switchyard-cli-"));
 });
-afterAll(() => server?.close());
+afterAll(async () => {
+  await server?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
 
 const sy = (...argv: string[]) => run(server, ...argv);
 

@@ -3,7 +3,7 @@
  * folder whose node_modules holds @switchyard/sdk-node and @switchyard/sdk-browser (the workspace packages,
  * read through their `source` export, i.e. their real typings), under the repository's strict options.
  */
-import { mkdir, mkdtemp, realpath, symlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,6 +15,14 @@ const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 /** Returns every diagnostic of the given files (not of the SDKs' own sources), as readable lines. */
 export async function typeErrors(files: Record<string, string>): Promise<string[]> {
   const app = await mkdtemp(join(tmpdir(), "switchyard-types-"));
+  try {
+    return await check(app, files);
+  } finally {
+    await rm(app, { recursive: true, force: true });
+  }
+}
+
+async function check(app: string, files: Record<string, string>): Promise<string[]> {
   await mkdir(join(app, "node_modules", "@switchyard"), { recursive: true });
   for (const sdk of ["sdk-node", "sdk-browser"])
     await symlink(
