@@ -44,13 +44,14 @@ function printTable(io: Command["io"], rows: string[][]): void {
 
 type FlagOutcome = { status: "applied"; version: number } | { status: "pending"; changeRequest: number };
 
-export async function flagCommand({ api, io, options, args }: Command): Promise<number> {
+export async function flagCommand(command: Command): Promise<number> {
+  const { io, options, args } = command;
   const action = need(args[0], "on|off|kill");
   const key = need(args[1], "a flag key");
   const env = need(options.env, "--env");
   if (action !== "on" && action !== "off" && action !== "kill")
     throw new UsageError(`flag ${action}? use on, off or kill`);
-  const outcome = await writeFlag({ api, io, options, args }, action, key, env);
+  const outcome = await writeFlag(command, action, key, env);
   if (options.json) printJson(io, { flag: key, environment: env, action, ...outcome });
   else if (outcome.status === "pending")
     io.out(`${key} ${action} in ${env} is pending approval: change request #${outcome.changeRequest} filed`);
