@@ -6,6 +6,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { plural } from "../src/io.js";
 import { EXIT } from "../src/main.js";
 import { typeErrors } from "./compile.js";
 import { admin, sy as run, startTestServer, type TestServer } from "./harness.js";
@@ -236,10 +237,16 @@ describe("switchyard CLI", () => {
     await sy("export", "--env", "staging", "--out", file);
     const imported = await sy("import", "--env", "protected", file);
     expect(imported.code).toBe(EXIT.pending);
-    expect(imported.out).toContain("applied 3 changes to protected"); // the segments: not gated
-    expect(imported.out).toMatch(
-      /^filed \d+ change requests in protected, pending approval: #\d+(, #\d+)*$/m,
+    // Segments are not gated (applied); flag states are (filed, one change request each).
+    const segments = imported.out.match(/^\+ segment /gm)?.length ?? 0;
+    const states = imported.out.match(/^~ flag .* state: /gm)?.length ?? 0;
+    expect(segments).toBeGreaterThan(0);
+    expect(imported.out).toContain(`applied ${plural(segments, "change")} to protected`);
+    const filed = new RegExp(
+      `^filed ${states} change requests in protected, pending approval: #\\d+(, #\\d+){${states - 1}}$`,
+      "m",
     );
+    expect(imported.out).toMatch(filed);
 
     const promoted = await sy("promote", "--from", "staging", "--to", "protected", "--flag", "max-items");
     expect(promoted.code).toBe(EXIT.pending);
