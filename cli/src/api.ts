@@ -1,4 +1,8 @@
-/** @module The admin API over fetch, with the admin token; failures become ApiError with the problem's words. */
+/**
+ * @module The admin API over fetch, with the admin token; failures become ApiError with the problem's words.
+ * A freeze override reason goes with every write as `X-Switchyard-Freeze-Override` (the server honours it
+ * for admins only and records it in the audit entry).
+ */
 
 export interface Problem {
   status: number;
@@ -30,15 +34,28 @@ export interface Api {
   ): Promise<T>;
 }
 
-export function createApi(url: string, token: string, fetchImpl: typeof fetch = fetch): Api {
+export interface ApiOptions {
+  fetch?: typeof fetch;
+  freezeOverride?: string;
+}
+
+export const FREEZE_OVERRIDE_HEADER = "x-switchyard-freeze-override";
+
+export function createApi(url: string, token: string, options: ApiOptions = {}): Api {
   const base = `${url.replace(/\/+$/, "")}/api/v1`;
+  const fetchImpl = options.fetch ?? fetch;
   return {
     async call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+      const override: Record<string, string> =
+        options.freezeOverride && method !== "GET"
+          ? { [FREEZE_OVERRIDE_HEADER]: options.freezeOverride }
+          : {};
       const res = await fetchImpl(`${base}${path}`, {
         method,
         headers: {
           authorization: `Bearer ${token}`,
           ...(body === undefined ? {} : { "content-type": "application/json" }),
+          ...override,
           ...headers,
         },
         body: body === undefined ? undefined : JSON.stringify(body),

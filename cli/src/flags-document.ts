@@ -7,6 +7,7 @@ import {
   type FlagsDocument,
   type SegmentDocumentEntry,
 } from "./document.js";
+import { plural } from "./io.js";
 
 interface FlagView extends Omit<FlagDocumentEntry, "state"> {
   version: number;
@@ -30,19 +31,27 @@ const DEFINITION = [
   "temporary",
   "clientVisible",
 ] as const;
+const SEGMENT = ["key", "name", "description", "included", "excluded", "rules"] as const;
 const STATE = ["on", "offVariation", "targets", "rules", "fallthrough", "prerequisites", "shadow"] as const;
 const pick = <T extends object, K extends keyof T>(o: T, keys: readonly K[]) =>
   Object.fromEntries(keys.map((k) => [k, o[k]])) as Pick<T, K>;
 const same = (a: unknown, b: unknown) => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 const enc = encodeURIComponent;
 
+type Rule = { clauses?: { op: string; values: unknown[] }[] };
+
+function segmentMatches(rules: unknown[]): string[] {
+  return (rules as Rule[]).flatMap((rule) =>
+    (rule.clauses ?? []).filter((c) => c.op === "segmentMatch").flatMap((c) => c.values.map(String)),
+  );
+}
+
+/** Segments the flags serve by: rule clauses and shadow sampling's segment. */
 function segmentsUsed(flags: FlagDocumentEntry[]): string[] {
-  const keys = new Set<string>();
-  for (const f of flags)
-    for (const rule of f.state.rules as { clauses?: { op: string; values: unknown[] }[] }[])
-      for (const c of rule.clauses ?? [])
-        if (c.op === "segmentMatch") for (const v of c.values) keys.add(String(v));
-  return [...keys].sort();
+  return flags.flatMap((f) => {
+    const shadowSegment = (f.state.shadow as { segment?: string } | null)?.segment;
+    return [...segmentMatches(f.state.rules), ...(shadowSegment ? [shadowSegment] : [])];
+  });
 }
 
 export async function readEnvironment(api: Api, env: string): Promise<FlagsDocument> {
@@ -58,20 +67,23 @@ export async function readEnvironment(api: Api, env: string): Promise<FlagsDocum
       ...pick(f, DEFINITION),
       state: pick(stateOf.get(f.key) as unknown as FlagDocumentEntry["state"], STATE),
     }));
-  const segments = await Promise.all(
-    segmentsUsed(entries).map(async (key) => {
-      const s = await api.call<SegmentView>("GET", `/environments/${enc(env)}/segments/${enc(key)}`);
-      return {
-        key: s.key,
-        name: s.name,
-        description: s.description,
-        included: s.included,
-        excluded: s.excluded,
-        rules: s.rules,
-      };
-    }),
-  );
-  return { version: 1, environment: env, flags: entries, segments };
+  return { version: 1, environment: env, flags: entries, segments: await readSegments(api, env, entries) };
+}
+
+/** The segments the flags use, and the segments those segments' rules use in turn. */
+async function readSegments(api: Api, env: string, flags: FlagDocumentEntry[]) {
+  const found = new Map<string, SegmentDocumentEntry>();
+  let wanted = new Set(segmentsUsed(flags));
+  while (wanted.size > 0) {
+    const read = await Promise.all(
+      [...wanted].map((key) =>
+        api.call<SegmentView>("GET", `/environments/${enc(env)}/segments/${enc(key)}`),
+      ),
+    );
+    for (const s of read) found.set(s.key, pick(s, SEGMENT));
+    wanted = new Set(read.flatMap((s) => segmentMatches(s.rules)).filter((key) => !found.has(key)));
+  }
+  return [...found.values()].sort((a, b) => a.key.localeCompare(b.key));
 }
 
 export type Change =
@@ -98,12 +110,7 @@ export async function planImport(api: Api, env: string, doc: FlagsDocument): Pro
       api.call<SegmentView>("GET", `/environments/${enc(env)}/segments/${enc(s.key)}`),
     );
     if (!current) changes.push({ kind: "create-segment", key: s.key, entry: s });
-    else if (
-      !same(
-        pick(current, ["name", "description", "included", "excluded", "rules"]),
-        pick(s, ["name", "description", "included", "excluded", "rules"]),
-      )
-    )
+    else if (!same(pick(current, SEGMENT), pick(s, SEGMENT)))
       changes.push({ kind: "update-segment", key: s.key, entry: s, version: current.version });
   }
   const { states } = await api.call<{ states: StateView[] }>("GET", `/environments/${enc(env)}/flags`);
@@ -129,7 +136,7 @@ export async function planImport(api: Api, env: string, doc: FlagsDocument): Pro
 export function describeChange(c: Change): string {
   switch (c.kind) {
     case "create-segment":
-      return `+ segment ${c.key} (${c.entry.included.length} keys)`;
+      return `+ segment ${c.key} (${plural(c.entry.included.length, "key")})`;
     case "update-segment":
       return `~ segment ${c.key}`;
     case "create-flag":
@@ -141,32 +148,41 @@ export function describeChange(c: Change): string {
   }
 }
 
-export async function applyChange(api: Api, env: string, c: Change): Promise<void> {
-  const reason = { reason: "switchyard import" };
+/** Applied, or (a state edit in an environment that requires approval) filed as a change request. */
+export type ChangeOutcome = { status: "applied" } | { status: "pending"; changeRequest: number };
+
+export async function applyChange(api: Api, env: string, c: Change): Promise<ChangeOutcome> {
+  const applied = { status: "applied" } as const;
   switch (c.kind) {
     case "create-segment":
-      return void (await api.call("POST", `/environments/${enc(env)}/segments`, c.entry));
+      await api.call("POST", `/environments/${enc(env)}/segments`, c.entry);
+      return applied;
     case "update-segment": {
       const { key: _key, ...body } = c.entry;
-      return void (await api.call("PUT", `/environments/${enc(env)}/segments/${enc(c.key)}`, {
+      await api.call("PUT", `/environments/${enc(env)}/segments/${enc(c.key)}`, {
         ...body,
         version: c.version,
-      }));
+      });
+      return applied;
     }
     case "create-flag": {
       const { state: _s, ...definition } = c.entry;
-      return void (await api.call("POST", "/flags", definition));
+      await api.call("POST", "/flags", definition);
+      return applied;
     }
     case "update-flag": {
       const { kind: _k, ...definition } = pick(c.entry, DEFINITION);
-      return void (await api.call("PATCH", `/flags/${enc(c.key)}`, { ...definition, version: c.version }));
+      await api.call("PATCH", `/flags/${enc(c.key)}`, { ...definition, version: c.version });
+      return applied;
     }
-    case "update-state":
-      return void (await api.call(
+    case "update-state": {
+      const result = await api.call<{ changeRequest?: { id: number } }>(
         "PUT",
         `/environments/${enc(env)}/flags/${enc(c.key)}`,
-        { ...c.entry.state, ...reason },
+        { ...c.entry.state, reason: "switchyard import" },
         { "if-match": "*" },
-      ));
+      );
+      return result.changeRequest ? { status: "pending", changeRequest: result.changeRequest.id } : applied;
+    }
   }
 }
