@@ -7,7 +7,6 @@
  */
 
 import type { Serve, Variation } from "@switchyard/core";
-import { sql } from "kysely";
 import type { Actor } from "../auth/actor.js";
 import { ANY_VERSION } from "../changes/version.js";
 import { jsonb } from "../db/json.js";
@@ -15,6 +14,7 @@ import type { ScheduleLogEntry, ScheduleStep } from "../db/schema.js";
 import type { AppDeps } from "../deps.js";
 import { getState, updateState } from "../flags/state-store.js";
 import type { StateFields } from "../flags/validate-state.js";
+import { activeFreeze } from "../freezes/check.js";
 import { guardsTripped as realGuardsTripped } from "../guards/status.js";
 
 type Deps = Omit<AppDeps, "rulesets">;
@@ -60,12 +60,7 @@ async function blockedBy(
   guards: GuardCheck,
 ): Promise<string | null> {
   if (await guards(deps.db, environment, flag)) return "a guard of the flag has tripped";
-  const freeze = await deps.db
-    .selectFrom("freezes")
-    .select(["reason", "until"])
-    .where("environment_key", "=", environment)
-    .where("until", ">", sql<Date>`now()`)
-    .executeTakeFirst();
+  const freeze = await activeFreeze(deps.db, [environment], deps.now());
   return freeze
     ? `${environment} is frozen until ${new Date(freeze.until).toISOString()} (${freeze.reason})`
     : null;

@@ -162,4 +162,32 @@ describe("scheduled changes", () => {
     );
     expect(res.status).toBe(403);
   });
+
+  it("pauses for a freeze by the server's clock, not the database's", async () => {
+    const saved = clock;
+    // Years before the database's now(): by its own clock this freeze would have ended long ago.
+    clock = new Date("2001-06-01T09:00:00Z");
+    try {
+      const created = await read(
+        await t.request(
+          `${base}/schedules`,
+          json("POST", { steps: [{ at: clock.toISOString(), action: "off" }] }, t.auth()),
+        ),
+      );
+      const frozen = await t.request(
+        "/api/v1/environments/production/freeze",
+        json("PUT", { reason: "audit", until: "2001-06-02T00:00:00Z" }, t.auth()),
+      );
+      expect(frozen.status).toBe(200);
+      expect(await run()).toBe(0);
+      expect(await schedule(created.id)).toMatchObject({
+        status: "paused",
+        pausedReason: expect.stringContaining("frozen until 2001-06-02"),
+      });
+      await t.request(`${base}/schedules/${created.id}`, { method: "DELETE", headers: t.auth() });
+      await t.request("/api/v1/environments/production/freeze", { method: "DELETE", headers: t.auth() });
+    } finally {
+      clock = saved;
+    }
+  });
 });

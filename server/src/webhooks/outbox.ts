@@ -11,6 +11,8 @@ export interface AuditEvent {
   action: string;
   actor: { type: string; id: string | null; name: string };
   environment: string | null;
+  /** Every environment the change concerns (several for a promotion to several): scoped hooks match any. */
+  environments: string[];
   flag: string | null;
   targetType: string;
   targetKey: string;
@@ -46,7 +48,7 @@ export async function enqueueWebhooks(trx: Trx, event: AuditEvent): Promise<numb
   const matching = hooks.filter(
     (h) =>
       matchesEvent(h.events, event.action) &&
-      (h.environment_key === null || h.environment_key === event.environment),
+      (h.environment_key === null || event.environments.includes(h.environment_key)),
   );
   if (matching.length === 0) return 0;
   const payload = {
@@ -55,6 +57,7 @@ export async function enqueueWebhooks(trx: Trx, event: AuditEvent): Promise<numb
     occurredAt: event.at.toISOString(),
     actor: event.actor,
     environment: event.environment,
+    environments: event.environments,
     flag: event.flag,
     target: { type: event.targetType, key: event.targetKey },
     reason: event.reason,
