@@ -216,7 +216,8 @@ export interface ShadowReportsTable {
 
 export type PromotionGate =
   | { type: "approval" }
-  | { type: "soak"; minutes: number; maxMismatchRate?: number };
+  /** `approval`: it also waits for an approval (always, into an environment that requires approval). */
+  | { type: "soak"; minutes: number; maxMismatchRate?: number; approval?: boolean };
 
 /** A promotion: one flag setup copied from one environment to others (see `src/promotion/`). */
 export interface PromotionsTable {

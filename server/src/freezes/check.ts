@@ -1,15 +1,33 @@
 /**
  * @module The freeze rule, checked inside every change's transaction (commitChange): a change touching a
  * frozen environment is refused (423) unless it is a kill or an incident (incidents do not wait), the
- * guard's own rollback, the freeze itself being lifted or set — or an admin overrides with a reason, which
- * then goes into the audit entry. Whether a freeze is still on is decided by the injected clock (`deps.now`),
- * the same one that checked its end when it was set, never by the database's own.
+ * guard's own rollback, the freeze itself being lifted or set, or a change that serves nothing new (filing a
+ * request, rejecting, commenting) — or an admin overrides with a reason, which then goes into the audit
+ * entry. Whether a freeze is still on is decided by the injected clock (`deps.now`), the same one that
+ * checked its end when it was set, never by the database's own.
  */
 import type { Actor } from "../auth/actor.js";
 import type { Trx } from "../changes/commit.js";
 import { FrozenError } from "../problem/errors.js";
 
 const ALWAYS_ALLOWED = new Set(["flag.kill", "incident.declare", "guard.trip", "freeze.start", "freeze.end"]);
+
+/**
+ * Filing, approving without applying, deciding against, commenting and pausing change nothing that is
+ * served, so a freeze lets them through: what they ask for is applied (and refused) only when it applies.
+ */
+const SERVES_NOTHING_NEW = new Set([
+  "promotion.request",
+  "promotion.approve",
+  "promotion.reject",
+  "promotion.fail",
+  "change-request.create",
+  "change-request.comment",
+  "change-request.reject",
+  "change-request.conflict",
+  "schedule.pause",
+  "schedule.resume",
+]);
 
 /** The freeze in force on any of `environments` at `now`, if there is one. */
 export function activeFreeze(trx: Pick<Trx, "selectFrom">, environments: string[], now: Date) {
@@ -39,7 +57,9 @@ export async function checkFreeze(
   reason: string | null,
   now: Date,
 ): Promise<string | null> {
-  if (environments.length === 0 || ALWAYS_ALLOWED.has(action)) return reason;
+  if (environments.length === 0 || ALWAYS_ALLOWED.has(action) || SERVES_NOTHING_NEW.has(action)) {
+    return reason;
+  }
   const frozen = await activeFreeze(trx, environments, now);
   if (!frozen) return reason;
   if (actor.freezeOverride && actor.role === "admin") {
