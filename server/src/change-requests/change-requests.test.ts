@@ -100,6 +100,50 @@ describe("change requests in an environment that requires approval", () => {
   });
 });
 
+describe("deciding a change request", () => {
+  it("takes two approvals at once one after the other: applied once, the second refused", async () => {
+    const cy = await t.createKey("admin", "editor");
+    const before = await current();
+    const { changeRequest } = await read(await file(ana, { offVariation: "sale" }));
+    const answers = await Promise.all([
+      decide(bo, changeRequest.id, "approve", "from bo"),
+      decide(cy, changeRequest.id, "approve", "from cy"),
+    ]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    const after = await current();
+    expect(after.version).toBe(before.version + 1);
+    const request = await read(
+      await t.request(`/api/v1/change-requests/${changeRequest.id}`, { headers: t.auth() }),
+    );
+    expect(request.status).toBe("applied");
+    const audit = await read(await t.request("/api/v1/audit?action=change-request.", { headers: t.auth() }));
+    const decisions = audit.entries.filter(
+      (e: { action: string; target: { key: string } }) =>
+        e.target.key === String(changeRequest.id) && e.action !== "change-request.create",
+    );
+    expect(decisions.map((e: { action: string }) => e.action)).toEqual(["change-request.approve"]);
+  });
+
+  it("audits comments, so watchers hear of them", async () => {
+    const { changeRequest } = await read(await file(ana, { offVariation: "welcome" }));
+    const res = await t.request(
+      `/api/v1/change-requests/${changeRequest.id}/comments`,
+      json("POST", { text: "can this wait until Monday?" }, t.auth(viewer)),
+    );
+    expect(res.status).toBe(200);
+    const audit = await read(
+      await t.request("/api/v1/audit?action=change-request.comment", { headers: t.auth() }),
+    );
+    expect(audit.entries[0]).toMatchObject({
+      target: { type: "change_request", key: String(changeRequest.id) },
+      environment: "production",
+      flag: "banner-text",
+      reason: "can this wait until Monday?",
+    });
+    await decide(bo, changeRequest.id, "reject", "withdrawn");
+  });
+});
+
 /** The requester's name as the audit log shows it (the key that filed the request). */
 function approvedByName(audit: { entries: { action: string; actor: { name: string } }[] }) {
   return audit.entries.find((e) => e.action === "change-request.create")?.actor.name;

@@ -27,6 +27,7 @@ const SERVES_NOTHING_NEW = new Set([
   "change-request.conflict",
   "schedule.pause",
   "schedule.resume",
+  "schedule.fail",
 ]);
 
 /** The freeze in force on any of `environments` at `now`, if there is one. */

@@ -140,6 +140,21 @@ describe("scheduled changes", () => {
       "resumed",
       "applied",
     ]);
+    const audit = await read(await t.request("/api/v1/audit?action=schedule.", { headers: t.auth() }));
+    const mine = audit.entries.filter(
+      (e: { target: { key: string } }) => e.target.key === String(created.id),
+    );
+    expect(mine.map((e: { action: string }) => e.action).reverse()).toEqual([
+      "schedule.create",
+      "schedule.pause",
+      "schedule.pause",
+      "schedule.resume",
+      "schedule.step",
+    ]);
+    expect(mine[1]).toMatchObject({
+      reason: "the block cleared",
+      actor: { name: `schedule #${created.id}` },
+    });
   });
 
   it("is cancelled by an editor; a viewer cannot schedule", async () => {
@@ -189,5 +204,58 @@ describe("scheduled changes", () => {
     } finally {
       clock = saved;
     }
+  });
+});
+
+describe("scheduled changes in an environment that requires approval", () => {
+  const checkout = "/api/v1/environments/production/flags/new-checkout";
+  const protect = async (on: boolean) => {
+    const env = await read(await t.request("/api/v1/environments/production", { headers: t.auth() }));
+    await t.request(
+      "/api/v1/environments/production",
+      json("PATCH", { requiresApproval: on, version: env.version }, t.auth()),
+    );
+  };
+  beforeAll(() => protect(true));
+  afterAll(() => protect(false));
+
+  it("files the schedule as a change request; once another editor approves it, its steps run by themselves", async () => {
+    const ana = await t.createKey("admin", "editor");
+    const bo = await t.createKey("admin", "editor");
+    clock = new Date(at(590));
+    const steps = [{ at: at(600), action: "off" }];
+    const filed = await t.request(`${checkout}/schedules`, json("POST", { steps }, t.auth(ana)));
+    expect(filed.status).toBe(202);
+    const { changeRequest } = await read(filed);
+    expect(changeRequest).toMatchObject({
+      kind: "schedule",
+      status: "pending",
+      changes: { schedule: steps },
+    });
+    const listed = async () =>
+      (await read(await t.request(`${checkout}/schedules`, { headers: t.auth() }))).schedules;
+    expect(await listed()).toEqual([]);
+    clock = new Date(at(600));
+    await run();
+    expect((await read(await t.request(checkout, { headers: t.auth() }))).on).toBe(true);
+
+    const decide = (secret: string) =>
+      t.request(`/api/v1/change-requests/${changeRequest.id}/approve`, json("POST", {}, t.auth(secret)));
+    expect((await decide(ana)).status).toBe(403);
+    const approved = await decide(bo);
+    expect(approved.status).toBe(200);
+    const [created] = await listed();
+    expect(created).toMatchObject({ status: "active", createdBy: "test admin", steps });
+
+    await run();
+    expect((await read(await t.request(checkout, { headers: t.auth() }))).on).toBe(false);
+    const audit = await read(
+      await t.request("/api/v1/audit?flag=new-checkout&environment=production", { headers: t.auth() }),
+    );
+    expect(audit.entries.map((e: { action: string }) => e.action).slice(0, 3)).toEqual([
+      "schedule.step",
+      "change-request.approve",
+      "schedule.create",
+    ]);
   });
 });
