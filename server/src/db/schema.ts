@@ -392,6 +392,14 @@ export interface FlagsFileAppliedTable {
   content: string;
 }
 
+/** What the start-up flags file last wrote for a segment in an environment (migration 0015). */
+export interface FlagsFileSegmentsTable {
+  environment_key: string;
+  segment_key: string;
+  segment_version: number;
+  content: string;
+}
+
 export interface Database {
   environments: EnvironmentsTable;
   flags: FlagsTable;
@@ -416,6 +424,7 @@ export interface Database {
   schedules: SchedulesTable;
   change_requests: ChangeRequestsTable;
   flags_file_applied: FlagsFileAppliedTable;
+  flags_file_segments: FlagsFileSegmentsTable;
 }
 
 export type EnvironmentRow = Selectable<EnvironmentsTable>;
