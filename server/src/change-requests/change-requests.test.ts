@@ -124,6 +124,30 @@ describe("deciding a change request", () => {
     expect(decisions.map((e: { action: string }) => e.action)).toEqual(["change-request.approve"]);
   });
 
+  it("is filed during a freeze; approving it waits for the freeze to end", async () => {
+    const freeze = "/api/v1/environments/production/freeze";
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    expect((await t.request(freeze, json("PUT", { reason: "Black Friday", until }, t.auth()))).status).toBe(
+      200,
+    );
+    try {
+      const filed = await file(ana, { offVariation: "welcome" });
+      expect(filed.status).toBe(202);
+      const { changeRequest } = await read(filed);
+      expect((await decide(bo, changeRequest.id, "approve")).status).toBe(423);
+      const still = await read(
+        await t.request(`/api/v1/change-requests/${changeRequest.id}`, { headers: t.auth() }),
+      );
+      expect(still.status).toBe("pending");
+      await t.request(freeze, { method: "DELETE", headers: t.auth() });
+      expect((await read(await decide(bo, changeRequest.id, "approve"))).changeRequest.status).toBe(
+        "applied",
+      );
+    } finally {
+      await t.request(freeze, { method: "DELETE", headers: t.auth() });
+    }
+  });
+
   it("audits comments, so watchers hear of them", async () => {
     const { changeRequest } = await read(await file(ana, { offVariation: "welcome" }));
     const res = await t.request(
