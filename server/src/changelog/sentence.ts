@@ -53,13 +53,18 @@ export function flagsOf(e: Pick<SentenceEntry, "flag" | "before" | "after">): st
   return [...new Set(environments.flatMap((flags) => Object.keys(flags)))];
 }
 
+/** The id a change request or schedule entry names (older entries were keyed by their flag). */
+const idOf = (e: SentenceEntry, view: Fields) =>
+  typeof view.id === "number" ? String(view.id) : e.targetKey;
+
 /** "new-checkout from staging to production and development (promotion #7)". */
 function promotionPhrase(e: SentenceEntry, after: Fields): string {
-  const flags = flagList(strings(after.flags));
+  const flags = strings(after.flags);
+  if (flags.length === 0) return `promotion #${e.targetKey}`;
   const from = text(after.from);
   const to = listed(strings(after.to));
   const route = from && to ? ` from ${from} to ${to}` : "";
-  return `${flags}${route} (promotion #${e.targetKey})`;
+  return `${flagList(flags)}${route} (promotion #${e.targetKey})`;
 }
 
 function gatePhrase(gate: Fields): string {
@@ -82,7 +87,7 @@ function promotedChanges(after: Fields): string {
 
 function requestPhrase(e: SentenceEntry, where: string, view: Fields) {
   const by = text(view.requestedBy);
-  return `${by ? `${by}'s ` : ""}change request #${e.targetKey} for ${e.flag ?? "a flag"}${where}`;
+  return `${by ? `${by}'s ` : ""}change request #${idOf(e, view)} for ${e.flag ?? "a flag"}${where}`;
 }
 
 function segmentUpdate(key: string, where: string, before: Fields, after: Fields): string {
@@ -201,7 +206,7 @@ const PHRASES: Record<string, Describe> = {
   "change-request.create": (e, w, a) => {
     const described = strings(a.described);
     const what = a.kind === "schedule" ? `schedule ${e.flag}` : `change ${e.flag}`;
-    return `asked to ${what}${w} (change request #${e.targetKey})${described.length ? `: ${detailText(described)}` : ""}`;
+    return `asked to ${what}${w} (change request #${idOf(e, a)})${described.length ? `: ${detailText(described)}` : ""}`;
   },
   "change-request.approve": (e, w, a) => `approved ${requestPhrase(e, w, a)}`,
   "change-request.reject": (e, w, a) => `rejected ${requestPhrase(e, w, a)}`,
@@ -213,9 +218,9 @@ const PHRASES: Record<string, Describe> = {
       const what = s.action === "rollout" ? `rollout ${count(s.percentage)}%` : `turn ${text(s.action)}`;
       return `${what} at ${at(s.at)}`;
     });
-    return `scheduled ${e.flag}${w} (schedule #${e.targetKey}): ${listed(steps, 4)}`;
+    return `scheduled ${e.flag}${w} (schedule #${idOf(e, a)}): ${listed(steps, 4)}`;
   },
-  "schedule.cancel": (e, w) => `cancelled schedule #${e.targetKey} of ${e.flag}${w}`,
+  "schedule.cancel": (e, w, _a, b) => `cancelled schedule #${idOf(e, b)} of ${e.flag}${w}`,
   "schedule.step": (e, w) => stateChangePhrase(e.flag ?? e.targetKey, w, e.before, e.after),
   "schedule.pause": (e, w) => `paused for ${e.flag}${w}`,
   "schedule.resume": (e, w) => `resumed for ${e.flag}${w}`,
