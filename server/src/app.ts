@@ -56,7 +56,6 @@ const deliveryRouters: ((deps: AppDeps) => unknown)[] = [
   usageRoutes,
   observabilityRoutes,
   shadowRoutes,
-  changelogRoutes,
 ];
 
 export function createApp(deps: AppDeps): App {
@@ -127,6 +126,7 @@ export function createApp(deps: AppDeps): App {
   protectedApi.route("/", userRoutes(deps));
   protectedApi.route("/", webhookRoutes(deps));
   protectedApi.route("/", auditRoutes(deps));
+  protectedApi.route("/", changelogRoutes(deps));
   protectedApi.route("/", promotionRoutes(deps));
   api.route("/", protectedApi);
   app.route("/api/v1", api);

@@ -100,6 +100,74 @@ describe("change requests in an environment that requires approval", () => {
   });
 });
 
+describe("deciding a change request", () => {
+  it("takes two approvals at once one after the other: applied once, the second refused", async () => {
+    const cy = await t.createKey("admin", "editor");
+    const before = await current();
+    const { changeRequest } = await read(await file(ana, { offVariation: "sale" }));
+    const answers = await Promise.all([
+      decide(bo, changeRequest.id, "approve", "from bo"),
+      decide(cy, changeRequest.id, "approve", "from cy"),
+    ]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    const after = await current();
+    expect(after.version).toBe(before.version + 1);
+    const request = await read(
+      await t.request(`/api/v1/change-requests/${changeRequest.id}`, { headers: t.auth() }),
+    );
+    expect(request.status).toBe("applied");
+    const audit = await read(await t.request("/api/v1/audit?action=change-request.", { headers: t.auth() }));
+    const decisions = audit.entries.filter(
+      (e: { action: string; target: { key: string } }) =>
+        e.target.key === String(changeRequest.id) && e.action !== "change-request.create",
+    );
+    expect(decisions.map((e: { action: string }) => e.action)).toEqual(["change-request.approve"]);
+  });
+
+  it("is filed during a freeze; approving it waits for the freeze to end", async () => {
+    const freeze = "/api/v1/environments/production/freeze";
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    expect((await t.request(freeze, json("PUT", { reason: "Black Friday", until }, t.auth()))).status).toBe(
+      200,
+    );
+    try {
+      const filed = await file(ana, { offVariation: "welcome" });
+      expect(filed.status).toBe(202);
+      const { changeRequest } = await read(filed);
+      expect((await decide(bo, changeRequest.id, "approve")).status).toBe(423);
+      const still = await read(
+        await t.request(`/api/v1/change-requests/${changeRequest.id}`, { headers: t.auth() }),
+      );
+      expect(still.status).toBe("pending");
+      await t.request(freeze, { method: "DELETE", headers: t.auth() });
+      expect((await read(await decide(bo, changeRequest.id, "approve"))).changeRequest.status).toBe(
+        "applied",
+      );
+    } finally {
+      await t.request(freeze, { method: "DELETE", headers: t.auth() });
+    }
+  });
+
+  it("audits comments, so watchers hear of them", async () => {
+    const { changeRequest } = await read(await file(ana, { offVariation: "welcome" }));
+    const res = await t.request(
+      `/api/v1/change-requests/${changeRequest.id}/comments`,
+      json("POST", { text: "can this wait until Monday?" }, t.auth(viewer)),
+    );
+    expect(res.status).toBe(200);
+    const audit = await read(
+      await t.request("/api/v1/audit?action=change-request.comment", { headers: t.auth() }),
+    );
+    expect(audit.entries[0]).toMatchObject({
+      target: { type: "change_request", key: String(changeRequest.id) },
+      environment: "production",
+      flag: "banner-text",
+      reason: "can this wait until Monday?",
+    });
+    await decide(bo, changeRequest.id, "reject", "withdrawn");
+  });
+});
+
 /** The requester's name as the audit log shows it (the key that filed the request). */
 function approvedByName(audit: { entries: { action: string; actor: { name: string } }[] }) {
   return audit.entries.find((e) => e.action === "change-request.create")?.actor.name;

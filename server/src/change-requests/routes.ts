@@ -7,24 +7,13 @@ import type { AppEnv } from "../auth/context.js";
 import type { AppDeps } from "../deps.js";
 import { jsonBody, jsonResponse, standardProblems, writeProblems } from "../openapi/route.js";
 import { validationHook } from "../problem/zod.js";
-import { approveRequest, commentOnRequest, findRequest, rejectRequest, requestView } from "./store.js";
+import { approveRequest, rejectRequest } from "./decide.js";
+import { commentOnRequest } from "./store.js";
+import { ChangeRequestSchema, findRequest, requestView } from "./view.js";
 
-export const ChangeRequestSchema = z
-  .object({
-    id: z.number().int(),
-    environment: z.string(),
-    flag: z.string(),
-    changes: z.record(z.string(), z.unknown()),
-    baseVersion: z.number().int(),
-    reason: z.string().nullable(),
-    status: z.enum(["pending", "applied", "rejected", "conflicted"]),
-    requestedBy: z.string(),
-    decidedBy: z.string().nullable(),
-    decidedAt: z.string().nullable(),
-    comments: z.array(z.object({ by: z.string(), at: z.string(), text: z.string() })),
-    createdAt: z.string(),
-  })
-  .openapi("ChangeRequest");
+/** Re-exported for the routes that answer 202 with a change request (flag state, dark launch). */
+export { ChangeRequestSchema };
+
 const IdParam = z.object({ id: z.coerce.number().int().positive() });
 const CommentSchema = z.object({ comment: z.string().trim().min(1).max(2000).optional() }).strict();
 const TextSchema = z.object({ text: z.string().trim().min(1).max(2000) }).strict();

@@ -1,42 +1,25 @@
 /**
- * @module Change requests for environments that require approval: a flag-state edit becomes a request
- * that another editor or admin approves (applied then, through the ordinary write with the version it was
- * based on) or rejects, with comments. The requester cannot approve their own. Kills do not come here.
+ * @module Change requests for environments that require approval: a flag-state edit — or a schedule —
+ * becomes a request that another editor or admin approves or rejects (`decide.ts`), with comments. The
+ * requester cannot approve their own. Kills do not come here.
  */
+import { sql } from "kysely";
 import type { Actor } from "../auth/actor.js";
-import { roleAtLeast } from "../auth/actor.js";
 import { commitChange } from "../changes/commit.js";
 import type { BaseVersion } from "../changes/version.js";
 import { jsonb } from "../db/json.js";
+import type { ScheduleStep } from "../db/schema.js";
 import type { AppDeps } from "../deps.js";
 import { getState, updateState } from "../flags/state-store.js";
 import type { StateFields } from "../flags/validate-state.js";
-import { ConflictError, ForbiddenError, NotFoundError } from "../problem/errors.js";
+import { ConflictError } from "../problem/errors.js";
+import { describeChanges } from "../promotion/describe-changes.js";
+import { setupOf } from "../promotion/setup.js";
 import { personBehind } from "../promotion/store.js";
+import { describeStep } from "../schedules/store.js";
+import { type ChangeRequestRow, findRequest, lockRequest, requestView } from "./view.js";
 
 type Deps = Omit<AppDeps, "rulesets">;
-type Row = Awaited<ReturnType<typeof findRequest>>;
-
-export const requestView = (r: Row) => ({
-  id: r.id,
-  environment: r.environment_key,
-  flag: r.flag_key,
-  changes: r.changes,
-  baseVersion: r.base_version,
-  reason: r.reason,
-  status: r.status,
-  requestedBy: r.requested_by,
-  decidedBy: r.decided_by,
-  decidedAt: r.decided_at ? new Date(r.decided_at).toISOString() : null,
-  comments: r.comments,
-  createdAt: new Date(r.created_at).toISOString(),
-});
-
-export async function findRequest(db: AppDeps["db"], id: number) {
-  const row = await db.selectFrom("change_requests").selectAll().where("id", "=", id).executeTakeFirst();
-  if (!row) throw new NotFoundError(`No change request ${id}.`);
-  return row;
-}
 
 export async function requiresApproval(db: AppDeps["db"], environment: string): Promise<boolean> {
   const env = await db
@@ -74,110 +57,110 @@ export async function submitStateChange(
       current,
     );
   }
+  const before = setupOf(current);
+  const described = describeChanges(before, { ...before, ...changes });
+  const row = await fileRequest(deps, actor, { environment, flag, changes, baseVersion, reason, described });
+  return { kind: "requested" as const, changeRequest: requestView(row) };
+}
+
+/** A schedule in an environment that requires approval: once approved, its steps run by themselves. */
+export async function requestSchedule(
+  deps: Deps,
+  actor: Actor,
+  environment: string,
+  flag: string,
+  steps: ScheduleStep[],
+) {
+  const current = await getState(deps, environment, flag);
+  const row = await fileRequest(deps, actor, {
+    environment,
+    flag,
+    changes: { schedule: steps },
+    baseVersion: current.version,
+    described: steps.map((s) => `${describeStep(s)} at ${s.at}`),
+  });
+  return requestView(row);
+}
+
+async function fileRequest(
+  deps: Deps,
+  actor: Actor,
+  request: {
+    environment: string;
+    flag: string;
+    changes: Record<string, unknown>;
+    baseVersion: number;
+    reason?: string;
+    /** What it would change, as the changelog and notifications say it. */
+    described: string[];
+  },
+): Promise<ChangeRequestRow> {
   const requester = await personBehind(deps.db, actor);
+  // Drawn before the transaction so the audit entry can name the request it creates.
+  const { rows } = await sql<{ id: string | number }>`select nextval('change_requests_id_seq') as id`.execute(
+    deps.db,
+  );
+  const id = Number(rows[0]?.id);
   const { result } = await commitChange(
     deps,
     {
       actor,
       action: "change-request.create",
       targetType: "change_request",
-      targetKey: flag,
-      environment,
-      flag,
-      reason: reason ?? null,
+      targetKey: String(id),
+      environment: request.environment,
+      flag: request.flag,
+      reason: request.reason ?? null,
       before: null,
-      after: (r: Row) => requestView(r),
+      after: (r: ChangeRequestRow) => ({ ...requestView(r), described: request.described }),
       affects: [],
     },
     (trx) =>
       trx
         .insertInto("change_requests")
         .values({
-          environment_key: environment,
-          flag_key: flag,
-          changes: jsonb(changes),
-          base_version: baseVersion,
-          reason: reason ?? null,
+          id,
+          environment_key: request.environment,
+          flag_key: request.flag,
+          changes: jsonb(request.changes),
+          base_version: request.baseVersion,
+          reason: request.reason ?? null,
           requested_by: actor.name,
           requested_by_id: requester,
         })
         .returningAll()
         .executeTakeFirstOrThrow(),
   );
-  return { kind: "requested" as const, changeRequest: requestView(result) };
+  return result;
 }
 
-async function decide(deps: Deps, actor: Actor, id: number, verdict: "approve" | "reject", comment?: string) {
-  if (!roleAtLeast(actor.role, "editor")) {
-    throw new ForbiddenError(
-      `Deciding a change request needs the editor or admin role; you are ${actor.role}.`,
-    );
-  }
-  const row = await findRequest(deps.db, id);
-  if (row.status !== "pending") throw new ConflictError(`Change request ${id} is already ${row.status}.`);
-  if (verdict === "approve" && (await personBehind(deps.db, actor)) === row.requested_by_id) {
-    throw new ForbiddenError("You requested this change; another editor or admin must approve it.");
-  }
-  const comments = comment
-    ? [...row.comments, { by: actor.name, at: deps.now().toISOString(), text: comment }]
-    : row.comments;
-  let status: "applied" | "rejected" | "conflicted" = verdict === "approve" ? "applied" : "rejected";
-  let applied: unknown = null;
-  if (verdict === "approve") {
-    try {
-      const why = `Change request #${id} by ${row.requested_by}, approved by ${actor.name}${row.reason ? `: ${row.reason}` : ""}`;
-      applied = await updateState(
-        deps,
-        actor,
-        row.environment_key,
-        row.flag_key,
-        row.base_version,
-        row.changes as Partial<StateFields>,
-        why,
-      );
-    } catch (error) {
-      if (!(error instanceof ConflictError)) throw error;
-      status = "conflicted";
-    }
-  }
+/** A comment, audited like every change (`change-request.comment`), so watchers hear of it. */
+export async function commentOnRequest(deps: Deps, actor: Actor, id: number, text: string) {
+  const { environment_key, flag_key } = await findRequest(deps.db, id);
   const { result } = await commitChange(
     deps,
     {
       actor,
-      action: `change-request.${status === "applied" ? "approve" : status === "rejected" ? "reject" : "conflict"}`,
+      action: "change-request.comment",
       targetType: "change_request",
-      targetKey: row.flag_key,
-      environment: row.environment_key,
-      flag: row.flag_key,
-      reason: comment ?? null,
-      before: requestView(row),
-      after: (r: Row) => requestView(r),
+      targetKey: String(id),
+      environment: environment_key,
+      flag: flag_key,
+      reason: text,
+      before: null,
+      after: (r: ChangeRequestRow) => requestView(r),
       affects: [],
     },
-    (trx) =>
-      trx
+    async (trx) => {
+      const row = await lockRequest(trx, id);
+      const comments = [...row.comments, { by: actor.name, at: deps.now().toISOString(), text }];
+      return trx
         .updateTable("change_requests")
-        .set({ status, decided_by: actor.name, decided_at: deps.now(), comments: jsonb(comments) })
+        .set({ comments: jsonb(comments) })
         .where("id", "=", id)
         .returningAll()
-        .executeTakeFirstOrThrow(),
+        .executeTakeFirstOrThrow();
+    },
   );
-  return { changeRequest: requestView(result), applied };
-}
-
-export const approveRequest = (deps: Deps, actor: Actor, id: number, comment?: string) =>
-  decide(deps, actor, id, "approve", comment);
-export const rejectRequest = (deps: Deps, actor: Actor, id: number, comment?: string) =>
-  decide(deps, actor, id, "reject", comment);
-
-export async function commentOnRequest(deps: Deps, actor: Actor, id: number, text: string) {
-  const row = await findRequest(deps.db, id);
-  const comments = [...row.comments, { by: actor.name, at: deps.now().toISOString(), text }];
-  const updated = await deps.db
-    .updateTable("change_requests")
-    .set({ comments: jsonb(comments) })
-    .where("id", "=", id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  return requestView(updated);
+  return requestView(result);
 }

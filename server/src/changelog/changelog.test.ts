@@ -41,10 +41,63 @@ describe("changelog", () => {
       json("POST", { ...selection, expectedPreview: preview.hash }, t.auth()),
     );
     expect(applied.status).toBe(201);
+    const { id } = await read(applied);
     for (const env of ["production", "development"]) {
-      const log = await read(await t.request(`/api/v1/environments/${env}/changelog`, { headers: t.auth() }));
-      expect(log.entries.map((e: { action: string }) => e.action)).toContain("promotion.apply");
+      for (const filter of ["", "?flag=new-checkout", "?tag=checkout"]) {
+        const log = await read(
+          await t.request(`/api/v1/environments/${env}/changelog${filter}`, { headers: t.auth() }),
+        );
+        const entry = log.entries.find((e: { action: string }) => e.action === "promotion.apply");
+        expect(entry, `${env}${filter}`).toMatchObject({ flag: null, flags: ["new-checkout"] });
+        expect(entry.summary).toMatch(
+          new RegExp(
+            `promoted new-checkout from staging to production and development \\(promotion #${id}\\)`,
+          ),
+        );
+      }
     }
+    const other = await read(await get("?flag=banner-text"));
+    expect(other.entries.map((e: { action: string }) => e.action)).not.toContain("promotion.apply");
+  });
+
+  it("finds a promotion waiting for approval into several environments by any of its flags", async () => {
+    const selection = {
+      from: "staging",
+      to: ["production", "development"],
+      flags: ["max-items", "banner-text"],
+    };
+    const preview = await read(
+      await t.request("/api/v1/promotions/preview", json("POST", selection, t.auth())),
+    );
+    const requested = await t.request(
+      "/api/v1/promotions",
+      json("POST", { ...selection, expectedPreview: preview.hash, gate: { type: "approval" } }, t.auth()),
+    );
+    expect(requested.status).toBe(201);
+    const { id } = await read(requested);
+    for (const env of ["production", "development"]) {
+      const log = await read(
+        await t.request(`/api/v1/environments/${env}/changelog?flag=max-items`, { headers: t.auth() }),
+      );
+      expect(log.entries[0]).toMatchObject({
+        action: "promotion.request",
+        flags: ["max-items", "banner-text"],
+      });
+      expect(log.entries[0].summary).toBe(
+        `automation (adminToken) asked to promote max-items and banner-text from staging to production and development (promotion #${id}), waiting for an approval`,
+      );
+    }
+    await t.request(`/api/v1/promotions/${id}/reject`, json("POST", { comment: "not now" }, t.auth()));
+  });
+
+  it("is in the OpenAPI document, with its filters", async () => {
+    const doc = await read(await t.request("/api/openapi.json"));
+    const route = doc.paths["/api/v1/environments/{env}/changelog"]?.get;
+    expect(route).toBeDefined();
+    expect(route.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(["env", "flag", "tag", "actor", "from", "to", "format"]),
+    );
+    expect(Object.keys(route.responses[200].content)).toEqual(["application/json", "text/csv"]);
   });
 
   it("exports CSV with proper quoting as an attachment", async () => {

@@ -1,36 +1,87 @@
 /**
  * @module `GET /api/v1/environments/{env}/changelog`: what changed in an environment, when, by whom and why,
- * one readable line per change, filtered by flag, tag, actor and time; as JSON or as a CSV download.
+ * one readable sentence per change, filtered by flag, tag, actor and time; as JSON or as a CSV download.
  */
-import { Hono } from "hono";
-import { sql } from "kysely";
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../auth/context.js";
-import { authenticate } from "../auth/middleware.js";
+import type { AuditRow } from "../db/schema.js";
 import type { AppDeps } from "../deps.js";
-import { NotFoundError, ValidationError } from "../problem/errors.js";
-import { sentence } from "../webhooks/outbox.js";
+import { jsonResponse, standardProblems } from "../openapi/route.js";
+import { NotFoundError } from "../problem/errors.js";
+import { validationHook } from "../problem/zod.js";
+import { changelogRows, MAX_ROWS } from "./query.js";
+import { flagsOf, sentence } from "./sentence.js";
 
-const MAX_ROWS = 10_000;
+const date = (name: string) =>
+  z
+    .string()
+    .refine((v) => !Number.isNaN(Date.parse(v)), `${name} must be an ISO date such as 2026-12-01T00:00:00Z`)
+    .transform((v) => new Date(v))
+    .optional()
+    .openapi({ type: "string", format: "date-time" });
 
-export interface ChangelogEntry {
-  at: string;
-  actor: string;
-  actorType: string;
-  action: string;
-  flag: string | null;
-  reason: string | null;
-  summary: string;
-}
+const QuerySchema = z.object({
+  flag: z.string().min(1).max(100).optional().openapi({
+    description:
+      "Changes touching this flag, including promotions and incidents that touched it among others.",
+  }),
+  tag: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .openapi({ description: "Changes touching a flag with this tag." }),
+  actor: z.string().min(1).max(320).optional().openapi({ description: "Who made the change, as shown." }),
+  from: date("from"),
+  to: date("to"),
+  format: z.enum(["json", "csv"]).default("json"),
+});
 
-function dateParam(raw: string | undefined, name: string): Date | undefined {
-  if (raw === undefined) return undefined;
-  const t = Date.parse(raw);
-  if (Number.isNaN(t)) throw ValidationError.field(name, "must be an ISO date");
-  return new Date(t);
-}
+const EntrySchema = z
+  .object({
+    at: z.string(),
+    actor: z.string(),
+    actorType: z.string(),
+    action: z.string().openapi({ example: "flag_state.update" }),
+    flag: z.string().nullable().openapi({ description: "The flag, when the change names exactly one." }),
+    flags: z.array(z.string()).openapi({ description: "Every flag the change touched." }),
+    reason: z.string().nullable(),
+    summary: z.string().openapi({ example: "Ana rolled new-checkout out to 25% in production" }),
+  })
+  .openapi("ChangelogEntry");
+
+export type ChangelogEntry = z.infer<typeof EntrySchema>;
+
+const ChangelogSchema = z
+  .object({
+    environment: z.string(),
+    entries: z.array(EntrySchema),
+    truncated: z.boolean().openapi({ description: `True when more than ${MAX_ROWS} entries matched.` }),
+  })
+  .openapi("Changelog");
+
+const changelogRoute = createRoute({
+  method: "get",
+  path: "/environments/{env}/changelog",
+  tags: ["Changelog"],
+  summary: "What changed in an environment, newest first, as readable sentences (JSON or CSV)",
+  request: { params: z.object({ env: z.string().min(1) }), query: QuerySchema },
+  responses: {
+    200: {
+      description: "The changelog",
+      content: {
+        ...jsonResponse(ChangelogSchema, "").content,
+        "text/csv": {
+          schema: z.string().openapi({ description: "at,actor,actor_type,action,flag,reason,summary" }),
+        },
+      },
+    },
+    ...standardProblems,
+  },
+});
 
 /** RFC 4180: quote every field, double the quotes inside; formulas neutralised for spreadsheets. */
-export function toCsv(entries: ChangelogEntry[]): string {
+export function toCsv(entries: Omit<ChangelogEntry, "flags">[]): string {
   const cell = (v: string | null) => {
     const text = v ?? "";
     const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
@@ -43,71 +94,52 @@ export function toCsv(entries: ChangelogEntry[]): string {
   return `${[header.join(","), ...rows].join("\r\n")}\r\n`;
 }
 
+function entryOf(r: AuditRow): ChangelogEntry {
+  const entry = {
+    action: r.action,
+    actor: { name: r.actor_name },
+    environment: r.environment_key,
+    flag: r.flag_key,
+    targetType: r.target_type,
+    targetKey: r.target_key,
+    reason: null,
+    before: r.before,
+    after: r.after,
+  };
+  return {
+    at: new Date(r.at).toISOString(),
+    actor: r.actor_name,
+    actorType: r.actor_type,
+    action: r.action,
+    flag: r.flag_key,
+    flags: flagsOf(entry),
+    reason: r.reason,
+    summary: sentence(entry),
+  };
+}
+
 export function changelogRoutes(deps: AppDeps) {
-  const app = new Hono<AppEnv>();
-  app.get("/api/v1/environments/:env/changelog", authenticate(deps), async (c) => {
-    const env = c.req.param("env");
-    const q = c.req.query();
-    const format = q.format ?? "json";
-    if (format !== "json" && format !== "csv") throw ValidationError.field("format", "must be json or csv");
-    const from = dateParam(q.from, "from");
-    const to = dateParam(q.to, "to");
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.openapi(changelogRoute, async (c) => {
+    const { env } = c.req.valid("param");
+    const { format, ...filter } = c.req.valid("query");
     const exists = await deps.db
       .selectFrom("environments")
       .select("key")
       .where("key", "=", env)
       .executeTakeFirst();
     if (!exists) throw new NotFoundError(`No environment "${env}".`);
-
-    // Changes naming the environment, and those that changed it among others (a promotion to several).
-    let query = deps.db
-      .selectFrom("audit_log")
-      .selectAll()
-      .where((eb) =>
-        eb.or([
-          eb("environment_key", "=", env),
-          eb(
-            "id",
-            "in",
-            eb.selectFrom("ruleset_changes").select("audit_id").where("environment_key", "=", env),
-          ),
-        ]),
-      );
-    if (q.flag) query = query.where("flag_key", "=", q.flag);
-    if (q.actor) query = query.where("actor_name", "=", q.actor);
-    if (from) query = query.where("at", ">=", from);
-    if (to) query = query.where("at", "<=", to);
-    if (q.tag) {
-      const tagged = deps.db
-        .selectFrom("flags")
-        .select("key")
-        .where(sql<boolean>`tags @> ${JSON.stringify([q.tag])}::jsonb`);
-      query = query.where("flag_key", "in", tagged);
-    }
-    const rows = await query.orderBy("id", "desc").limit(MAX_ROWS).execute();
-    const entries: ChangelogEntry[] = rows.map((r) => ({
-      at: new Date(r.at).toISOString(),
-      actor: r.actor_name,
-      actorType: r.actor_type,
-      action: r.action,
-      flag: r.flag_key,
-      reason: r.reason,
-      summary: sentence({
-        actor: { name: r.actor_name },
-        action: r.action,
-        flag: r.flag_key,
-        targetKey: r.target_key,
-        environment: r.environment_key,
-        reason: null,
-      }),
-    }));
+    const rows = await changelogRows(deps.db, env, filter);
+    const entries = rows.map(entryOf);
     if (format === "csv") {
-      return c.body(toCsv(entries), 200, {
+      // The CSV flag column names every flag the change touched.
+      const csv = toCsv(entries.map((e) => ({ ...e, flag: e.flag ?? (e.flags.join(" ") || null) })));
+      return c.body(csv, 200, {
         "content-type": "text/csv; charset=utf-8",
         "content-disposition": `attachment; filename="switchyard-${env}-changelog.csv"`,
       });
     }
-    return c.json({ environment: env, entries, truncated: rows.length === MAX_ROWS });
+    return c.json({ environment: env, entries, truncated: rows.length === MAX_ROWS }, 200);
   });
   return app;
 }

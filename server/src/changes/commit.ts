@@ -35,6 +35,11 @@ export interface ChangeDescription<T> {
   after: FromResult<T, unknown>;
   /** Environments whose ruleset this change alters; each gets exactly one version bump. */
   affects: FromResult<T, AffectedEnvironment[]>;
+  /**
+   * Every environment the change concerns when `environment` cannot name them all (a promotion to several):
+   * webhooks scoped to any of them hear of it. `environment` and the affected ones are included anyway.
+   */
+  environments?: FromResult<T, string[]>;
 }
 
 export interface CommittedChange<T> {
@@ -44,6 +49,9 @@ export interface CommittedChange<T> {
 }
 
 export type Trx = Transaction<Database>;
+
+/** The clock decides whether a freeze is still on, so tests and every instance agree with `deps.now`. */
+type CommitDeps = Pick<AppDeps, "db" | "bus" | "logger" | "now">;
 
 const resolveValue = <T, V>(value: FromResult<T, V>, result: T): V =>
   typeof value === "function" ? (value as (r: T) => V)(result) : value;
@@ -57,85 +65,126 @@ const resolveValue = <T, V>(value: FromResult<T, V>, result: T): V =>
  * }, (trx) => setFlagOff(trx, "production", "new-checkout"));
  */
 export async function commitChange<T>(
-  deps: Pick<AppDeps, "db" | "bus" | "logger">,
+  deps: CommitDeps,
   change: ChangeDescription<T>,
   mutate: (trx: Trx) => Promise<T>,
 ): Promise<CommittedChange<T>> {
-  const committed = await deps.db.transaction().execute(async (trx) => {
+  return commitChanges(deps, async (trx, record) => {
     const result = await mutate(trx);
-    const before = resolveValue(change.before, result);
-    const after = resolveValue(change.after, result);
-    const affects = mergeAffected(resolveValue(change.affects, result));
-    const touched = [
-      ...new Set([...affects.map((a) => a.environment), ...(change.environment ? [change.environment] : [])]),
-    ];
-    const reason = await checkFreeze(trx, change.action, change.actor, touched, change.reason ?? null);
-    const audit = await trx
-      .insertInto("audit_log")
-      .values({
-        actor_type: change.actor.type,
-        actor_id: change.actor.id,
-        actor_name: change.actor.name,
-        action: change.action,
-        target_type: change.targetType,
-        target_key: change.targetKey,
-        environment_key: change.environment ?? null,
-        flag_key: change.flag ?? null,
-        reason,
-        before: before == null ? null : jsonb(before),
-        after: after == null ? null : jsonb(after),
-      })
-      .returning(["id", "at"])
-      .executeTakeFirstOrThrow();
-    const queuedWebhooks = await enqueueWebhooks(trx, {
-      auditId: audit.id,
-      at: new Date(audit.at),
-      action: change.action,
-      actor: { type: change.actor.type, id: change.actor.id, name: change.actor.name },
-      environment: change.environment ?? null,
-      flag: change.flag ?? null,
-      targetType: change.targetType,
-      targetKey: change.targetKey,
-      reason,
-      before,
-      after,
-    });
-    const rulesetVersions: Record<string, number> = {};
-    const events: { environment: string; version: number; flags: string[]; segments: string[] }[] = [];
-    for (const affected of affects) {
-      const bumped = await trx
-        .updateTable("environments")
-        .set((eb) => ({ ruleset_version: eb("ruleset_version", "+", 1) }))
-        .where("key", "=", affected.environment)
-        .returning("ruleset_version")
-        .executeTakeFirst();
-      if (!bumped) throw new NotFoundError(`Environment "${affected.environment}" does not exist.`);
-      const flags = affected.flags ?? [];
-      const segments = affected.segments ?? [];
-      await trx
-        .insertInto("ruleset_changes")
-        .values({
-          environment_key: affected.environment,
-          version: bumped.ruleset_version,
-          flags_changed: jsonb(flags),
-          segments_changed: jsonb(segments),
-          audit_id: audit.id,
-        })
-        .execute();
-      rulesetVersions[affected.environment] = bumped.ruleset_version;
-      events.push({ environment: affected.environment, version: bumped.ruleset_version, flags, segments });
-    }
-    return { result, auditId: audit.id, rulesetVersions, events, queuedWebhooks };
+    return { result, ...(await record(change, result)) };
   });
-  if (committed.queuedWebhooks > 0) notifyQueued();
+}
 
-  for (const event of committed.events) {
+/** Records one change (audit entry, webhooks, ruleset bumps) inside a transaction of {@link commitChanges}. */
+export type RecordChange = <R>(
+  change: ChangeDescription<R>,
+  result: R,
+) => Promise<{ auditId: number; rulesetVersions: Record<string, number> }>;
+
+/**
+ * Several changes in one transaction, each with its own audit entry: e.g. an approval and the edit it
+ * applies. Everything commits together or not at all; ruleset events are published after COMMIT.
+ */
+export async function commitChanges<T>(
+  deps: CommitDeps,
+  work: (trx: Trx, record: RecordChange) => Promise<T>,
+): Promise<T> {
+  const events: RulesetEvent[] = [];
+  let queuedWebhooks = 0;
+  const result = await deps.db.transaction().execute((trx) =>
+    work(trx, async (change, changeResult) => {
+      const recorded = await recordChange(deps, trx, change, changeResult);
+      events.push(...recorded.events);
+      queuedWebhooks += recorded.queuedWebhooks;
+      return { auditId: recorded.auditId, rulesetVersions: recorded.rulesetVersions };
+    }),
+  );
+  if (queuedWebhooks > 0) notifyQueued();
+
+  for (const event of events) {
     await deps.bus.publish({ type: "ruleset", ...event }).catch((error) => {
       // The change is committed; instances that miss the event catch up on reconnect/reload.
       deps.logger.error({ err: error, environment: event.environment }, "could not publish ruleset change");
     });
   }
-  return { result: committed.result, auditId: committed.auditId, rulesetVersions: committed.rulesetVersions };
+  return result;
+}
+
+type RulesetEvent = { environment: string; version: number; flags: string[]; segments: string[] };
+
+async function recordChange<T>(deps: CommitDeps, trx: Trx, change: ChangeDescription<T>, result: T) {
+  const before = resolveValue(change.before, result);
+  const after = resolveValue(change.after, result);
+  const affects = mergeAffected(resolveValue(change.affects, result));
+  const touched = [
+    ...new Set([...affects.map((a) => a.environment), ...(change.environment ? [change.environment] : [])]),
+  ];
+  const concerned = [...new Set([...touched, ...resolveValue(change.environments ?? [], result)])];
+  const reason = await checkFreeze(
+    trx,
+    change.action,
+    change.actor,
+    touched,
+    change.reason ?? null,
+    deps.now(),
+  );
+  const audit = await trx
+    .insertInto("audit_log")
+    .values({
+      actor_type: change.actor.type,
+      actor_id: change.actor.id,
+      actor_name: change.actor.name,
+      action: change.action,
+      target_type: change.targetType,
+      target_key: change.targetKey,
+      environment_key: change.environment ?? null,
+      flag_key: change.flag ?? null,
+      reason,
+      before: before == null ? null : jsonb(before),
+      after: after == null ? null : jsonb(after),
+    })
+    .returning(["id", "at"])
+    .executeTakeFirstOrThrow();
+  const queuedWebhooks = await enqueueWebhooks(trx, {
+    auditId: audit.id,
+    at: new Date(audit.at),
+    action: change.action,
+    actor: { type: change.actor.type, id: change.actor.id, name: change.actor.name },
+    environment: change.environment ?? null,
+    environments: concerned,
+    flag: change.flag ?? null,
+    targetType: change.targetType,
+    targetKey: change.targetKey,
+    reason,
+    before,
+    after,
+  });
+  const rulesetVersions: Record<string, number> = {};
+  const events: RulesetEvent[] = [];
+  for (const affected of affects) {
+    const bumped = await trx
+      .updateTable("environments")
+      .set((eb) => ({ ruleset_version: eb("ruleset_version", "+", 1) }))
+      .where("key", "=", affected.environment)
+      .returning("ruleset_version")
+      .executeTakeFirst();
+    if (!bumped) throw new NotFoundError(`Environment "${affected.environment}" does not exist.`);
+    const flags = affected.flags ?? [];
+    const segments = affected.segments ?? [];
+    await trx
+      .insertInto("ruleset_changes")
+      .values({
+        environment_key: affected.environment,
+        version: bumped.ruleset_version,
+        flags_changed: jsonb(flags),
+        segments_changed: jsonb(segments),
+        audit_id: audit.id,
+      })
+      .execute();
+    rulesetVersions[affected.environment] = bumped.ruleset_version;
+    events.push({ environment: affected.environment, version: bumped.ruleset_version, flags, segments });
+  }
+  return { auditId: audit.id, rulesetVersions, events, queuedWebhooks };
 }
 
 /** One bump per environment even if a change lists it twice. */

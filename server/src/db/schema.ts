@@ -216,7 +216,8 @@ export interface ShadowReportsTable {
 
 export type PromotionGate =
   | { type: "approval" }
-  | { type: "soak"; minutes: number; maxMismatchRate?: number };
+  /** `approval`: it also waits for an approval (always, into an environment that requires approval). */
+  | { type: "soak"; minutes: number; maxMismatchRate?: number; approval?: boolean };
 
 /** A promotion: one flag setup copied from one environment to others (see `src/promotion/`). */
 export interface PromotionsTable {
@@ -391,6 +392,14 @@ export interface FlagsFileAppliedTable {
   content: string;
 }
 
+/** What the start-up flags file last wrote for a segment in an environment (migration 0015). */
+export interface FlagsFileSegmentsTable {
+  environment_key: string;
+  segment_key: string;
+  segment_version: number;
+  content: string;
+}
+
 export interface Database {
   environments: EnvironmentsTable;
   flags: FlagsTable;
@@ -415,6 +424,7 @@ export interface Database {
   schedules: SchedulesTable;
   change_requests: ChangeRequestsTable;
   flags_file_applied: FlagsFileAppliedTable;
+  flags_file_segments: FlagsFileSegmentsTable;
 }
 
 export type EnvironmentRow = Selectable<EnvironmentsTable>;

@@ -12,12 +12,12 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-const yaml = (bannerOn: boolean, pilotVariation: string) => `version: 1
+const yaml = (bannerOn: boolean, pilotVariation: string, team = "[ana, bo]") => `version: 1
 environment: local
 segments:
   - key: team
     name: The team
-    included: [ana, bo]
+    included: ${team}
 flags:
   - key: new-checkout
     name: New checkout
@@ -77,8 +77,8 @@ describe("flags file at start-up", () => {
       await server.close();
     }
 
-    // The file changes both flags; only the one nobody touched follows it.
-    await writeFile(file, yaml(false, "off"));
+    // The file changes both flags and the segment; only what nobody touched follows it.
+    await writeFile(file, yaml(false, "off", "[ana, bo, cy]"));
     server = await start(file);
     try {
       expect((await api(server, "GET", "/environments/local/flags/banner")).on).toBe(true);
@@ -86,13 +86,52 @@ describe("flags file at start-up", () => {
       expect(checkout.rules[0].serve).toEqual({ variation: "off" });
       const audit = await api(server, "GET", "/audit?flag=new-checkout&environment=local");
       expect(audit.entries[0]).toMatchObject({ actor: { name: "flags file" }, reason: "flags file" });
+      const team = await api(server, "GET", "/environments/local/segments/team");
+      expect(team.included).toEqual(["ana", "bo", "cy"]);
+      // Someone edits the segment; then local is frozen.
+      await api(server, "PATCH", "/environments/local/segments/team", {
+        included: ["dee"],
+        version: team.version,
+      });
+      const until = new Date(Date.now() + 3_600_000).toISOString();
+      await api(server, "PUT", "/environments/local/freeze", { reason: "demo day", until });
     } finally {
       await server.close();
     }
-  }, 60_000);
 
-  it("says where a bad file is wrong", () => {
+    // Frozen: the server still starts, and leaves the frozen flag and the edited segment alone.
+    await writeFile(file, yaml(false, "on", "[ana]"));
+    server = await start(file);
+    try {
+      const checkout = await api(server, "GET", "/environments/local/flags/new-checkout");
+      expect(checkout.rules[0].serve).toEqual({ variation: "off" });
+      expect((await api(server, "GET", "/environments/local/segments/team")).included).toEqual(["dee"]);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+
+  it("says where a bad file is wrong, shadow settings included", () => {
     expect(() => parseFlagsFile("version: 2\nenvironment: x\nflags: []")).toThrow(/version/);
+    const shadow = (value: unknown) =>
+      JSON.stringify({
+        version: 1,
+        environment: "x",
+        flags: [
+          {
+            key: "a",
+            name: "A",
+            kind: "boolean",
+            state: { on: true, offVariation: "off", fallthrough: { variation: "on" }, shadow: value },
+          },
+        ],
+      });
+    expect(() => parseFlagsFile(shadow({ sampleRate: "lots", stickiness: "user", timeoutMs: 50 }))).toThrow(
+      /flags\.0\.state\.shadow\.sampleRate/,
+    );
+    expect(
+      parseFlagsFile(shadow({ sampleRate: 5000, stickiness: "user", timeoutMs: 50 })).flags[0]?.state.shadow,
+    ).toEqual({ sampleRate: 5000, stickiness: "user", timeoutMs: 50 });
     expect(() => parseFlagsFile('{"version":1,"environment":"x","flags":[{"key":"a"}]}')).toThrow(
       /flags\.0\.name/,
     );

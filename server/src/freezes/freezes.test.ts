@@ -3,11 +3,13 @@ import { createTestServer, json, read, type TestServer } from "../../test/harnes
 
 let t: TestServer;
 let editor: string;
+/** The server's clock: the real one unless a test sets it. */
+let clock: Date | undefined;
 const state = "/api/v1/environments/production/flags/new-checkout";
 const until = () => new Date(Date.now() + 3_600_000).toISOString();
 
 beforeAll(async () => {
-  t = await createTestServer({ seedDemo: true });
+  t = await createTestServer({ seedDemo: true, now: () => clock ?? new Date() });
   editor = await t.createKey("admin", "editor");
 });
 afterAll(() => t.close());
@@ -79,5 +81,26 @@ describe("change freezes", () => {
     const audit = await read(await t.request("/api/v1/audit?environment=production", { headers: t.auth() }));
     const actions = audit.entries.map((e: { action: string }) => e.action);
     expect(actions).toEqual(expect.arrayContaining(["freeze.start", "freeze.end"]));
+  });
+
+  it("starts and ends by the server's clock, not the database's", async () => {
+    // Years before the database's now(): by its own clock this freeze would have ended long ago.
+    clock = new Date("2001-03-01T09:00:00Z");
+    try {
+      expect((await freeze({ reason: "audit", until: "2001-03-02T09:00:00Z" })).status).toBe(200);
+      expect((await edit()).status).toBe(423);
+      const listed = await read(await t.request("/api/v1/freezes", { headers: t.auth(editor) }));
+      expect(listed.freezes).toEqual([
+        expect.objectContaining({ environment: "production", reason: "audit" }),
+      ]);
+
+      clock = new Date("2001-03-02T09:00:01Z");
+      expect((await edit()).status).toBe(200);
+      expect((await read(await t.request("/api/v1/freezes", { headers: t.auth(editor) }))).freezes).toEqual(
+        [],
+      );
+    } finally {
+      clock = undefined;
+    }
   });
 });

@@ -4,7 +4,6 @@
  * webhooks announce them.
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { sql } from "kysely";
 import type { AppEnv } from "../auth/context.js";
 import { requireRole } from "../auth/middleware.js";
 import { commitChange } from "../changes/commit.js";
@@ -87,7 +86,7 @@ export function freezeRoutes(deps: AppDeps) {
   app.on(["PUT", "DELETE"], "/environments/:env/freeze", requireRole("admin"));
 
   const active = (env?: string) => {
-    let q = deps.db.selectFrom("freezes").selectAll().where("until", ">", sql<Date>`now()`);
+    let q = deps.db.selectFrom("freezes").selectAll().where("until", ">", deps.now());
     if (env) q = q.where("environment_key", "=", env);
     return q.orderBy("environment_key").execute();
   };

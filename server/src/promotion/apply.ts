@@ -25,7 +25,7 @@ export type Gate = PromotionGate;
 const ROLLBACK = Symbol("rollback");
 
 /** Runs `work` in a transaction that is always rolled back, and returns what it computed. */
-async function dryRun<T>(db: Kysely<Database>, work: (trx: Trx) => Promise<T>): Promise<T> {
+export async function dryRun<T>(db: Kysely<Database>, work: (trx: Trx) => Promise<T>): Promise<T> {
   let out: { value: T } | undefined;
   try {
     await db.transaction().execute(async (trx) => {
@@ -72,14 +72,21 @@ export interface CreatePromotion extends PromotionRequest {
 }
 
 /**
- * Applies now (no gate) or records a pending promotion that applies once its gate passes. A promotion
- * without a gate into an environment that requires approval waits for an approval like any change there.
+ * Applies now (no gate) or records a pending promotion that applies once its gates pass. Into an
+ * environment that requires approval an approval is always one of them: a promotion without a gate waits
+ * for one like any change there, and a soak gate waits for one as well as for its soak period.
  */
 export async function createPromotion(deps: Deps, actor: Actor, input: CreatePromotion) {
   const request: PromotionRequest = { from: input.from, to: input.to, selector: input.selector };
-  const gate =
-    input.gate ?? ((await anyRequiresApproval(deps.db, input.to)) ? { type: "approval" as const } : null);
+  const gate = withRequiredApproval(input.gate, await anyRequiresApproval(deps.db, input.to));
   return gate ? requestGated(deps, actor, input, request, gate) : applyNow(deps, actor, input, request);
+}
+
+/** The gate asked for, plus an approval where a target requires one. */
+export function withRequiredApproval(asked: Gate | undefined, approvalRequired: boolean): Gate | null {
+  if (!approvalRequired) return asked ?? null;
+  if (asked?.type === "soak") return { ...asked, approval: true };
+  return { type: "approval" };
 }
 
 async function anyRequiresApproval(db: Kysely<Database>, environments: string[]): Promise<boolean> {
@@ -103,6 +110,7 @@ async function applyNow(deps: Deps, actor: Actor, input: CreatePromotion, reques
       targetType: "promotion",
       targetKey: String(id),
       environment: request.to.length === 1 ? request.to[0] : null,
+      environments: request.to,
       reason: input.reason ?? null,
       before: (r: { replaced: Replaced }) => ({
         promotion: id,
@@ -165,6 +173,7 @@ async function requestGated(
       targetType: "promotion",
       targetKey: String(id),
       environment: request.to.length === 1 ? request.to[0] : null,
+      environments: request.to,
       reason: input.reason ?? null,
       before: null,
       after: { promotion: id, from: request.from, to: request.to, flags: previewed.preview.flags, gate },

@@ -260,6 +260,49 @@ describe("soak gate", () => {
   });
 });
 
+describe("soak gate and the target environment", () => {
+  const noGuards = { guardsTripped: async () => false };
+
+  it("waits while the target is frozen instead of failing, and applies once the freeze ends", async () => {
+    await patch("staging", "banner-text", { fallthrough: { variation: "sale" } });
+    const { created } = await requestPromotion("banner-text", { type: "soak", minutes: 5 });
+    const lift = () =>
+      t.request("/api/v1/environments/production/freeze", { method: "DELETE", headers: t.auth() });
+    const frozen = await t.request(
+      "/api/v1/environments/production/freeze",
+      json("PUT", { reason: "release week", until: minutes(60).toISOString() }, t.auth()),
+    );
+    expect(frozen.status).toBe(200);
+    try {
+      const held = await advanceGates(t.deps, minutes(10), noGuards);
+      expect(held.failed).toEqual([]);
+      expect(held.waiting).toContainEqual({ id: created.id, why: expect.stringContaining("frozen until") });
+      expect(
+        (await read(await t.request(`/api/v1/promotions/${created.id}`, { headers: t.auth() }))).status,
+      ).toBe("pending");
+    } finally {
+      await lift();
+    }
+    expect((await advanceGates(t.deps, minutes(10), noGuards)).applied).toContain(created.id);
+    expect((await state("production", "banner-text")).fallthrough).toEqual({ variation: "sale" });
+  });
+
+  it("fails rather than overwrite a target changed after the request", async () => {
+    await patch("staging", "max-items", { fallthrough: { variation: "medium" } });
+    const { created } = await requestPromotion("max-items", { type: "soak", minutes: 5 });
+    const kill = await t.request(
+      "/api/v1/environments/production/flags/max-items/kill",
+      json("POST", { reason: "timeouts" }, t.auth()),
+    );
+    expect(kill.status).toBe(200);
+    const progress = await advanceGates(t.deps, minutes(10), noGuards);
+    expect(progress.failed).toEqual([
+      { id: created.id, why: expect.stringContaining("max-items in production changed since the promotion") },
+    ]);
+    expect((await state("production", "max-items")).on).toBe(false);
+  });
+});
+
 describe("gate timer", () => {
   it("checks soak gates on an interval with the server's clock", async () => {
     await patch("staging", "theme-config", { fallthrough: { variation: "light" } });

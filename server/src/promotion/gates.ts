@@ -1,20 +1,19 @@
 /**
- * @module Gates of pending promotions. Approval: another editor or admin approves (the requester cannot)
- * or anyone with the editor role rejects. Soak: `advanceGates` applies a promotion once every flag has
- * been unchanged in the source for the soak time, with its guards green and its shadow mismatch rate
- * under the limit; a source that changed since the request fails the promotion (it would not apply
- * what was previewed).
+ * @module Soak gates of pending promotions (approvals are in `approval.ts`): `advanceGates` applies a
+ * promotion once every flag has been unchanged in the source for the soak time, with its guards green and
+ * its shadow mismatch rate under the limit — and, if it also needs an approval, once approved. A source or
+ * target that changed since the request (or the approval) fails the promotion: it would not apply what was
+ * reviewed. A frozen target only makes it wait.
  */
 import type { Actor } from "../auth/actor.js";
-import { roleAtLeast } from "../auth/actor.js";
 import type { AppDeps } from "../deps.js";
-import { ConflictError, ForbiddenError } from "../problem/errors.js";
+import { ConflictError, FrozenError } from "../problem/errors.js";
 import { summarise } from "../shadow/summary.js";
 import type { Gate } from "./apply.js";
 import { guardsTripped as defaultGuardCheck, type GuardCheck } from "./guard-check.js";
-import { applyPending, closePending } from "./pending.js";
+import { applyPending, closePending, TargetChangedError } from "./pending.js";
 import type { SourceSetup } from "./plan.js";
-import { personBehind } from "./store.js";
+import { type PromotionRow, recordedApproval } from "./store.js";
 
 type Deps = Omit<AppDeps, "rulesets">;
 
@@ -28,32 +27,6 @@ export const SOAK_GATE_ACTOR: Actor = {
   name: "promotion soak gate",
   role: "editor",
 };
-
-export async function approvePromotion(deps: Deps, actor: Actor, id: number, comment?: string) {
-  if (!roleAtLeast(actor.role, "editor")) {
-    throw new ForbiddenError(`Approving needs the editor or admin role; you are ${actor.role}.`);
-  }
-  const approver = await personBehind(deps.db, actor);
-  return applyPending(deps, actor, id, {
-    gate: "approval",
-    comment: comment ?? null,
-    check: (row) => {
-      if (row.gate?.type !== "approval") {
-        throw new ConflictError(`Promotion ${id} waits for a soak period, not for an approval.`);
-      }
-      if (row.requested_by_id === approver) {
-        throw new ForbiddenError("You requested this promotion; another editor or admin must approve it.");
-      }
-    },
-  });
-}
-
-export async function rejectPromotion(deps: Deps, actor: Actor, id: number, comment: string) {
-  if (!roleAtLeast(actor.role, "editor")) {
-    throw new ForbiddenError(`Rejecting needs the editor or admin role; you are ${actor.role}.`);
-  }
-  return closePending(deps, actor, id, { status: "rejected", gate: "approval", comment });
-}
 
 type SoakVerdict =
   | { kind: "pass"; details: Record<string, unknown> }
@@ -126,52 +99,77 @@ export interface GateProgress {
   waiting: { id: number; why: string }[];
 }
 
+type PendingRow = Pick<
+  PromotionRow,
+  "id" | "from_environment" | "flags" | "source_states" | "gate" | "preview_hash"
+>;
+
 /**
- * Moves every pending soak-gated promotion on: applies those whose gate passed at `now`, fails those
- * that can no longer pass. Safe to run on several instances at once (applying locks the promotion).
+ * Moves every pending soak-gated promotion on: applies those whose gates passed at `now`, fails those
+ * that can no longer pass, and leaves waiting those still soaking, waiting for their approval or whose
+ * targets are frozen. Safe to run on several instances at once (applying locks the promotion).
  */
 export async function advanceGates(
   deps: Deps,
   now: Date,
-  options: { guardsTripped?: GuardCheck } = {},
+  options: { guardsTripped?: GuardCheck; only?: number } = {},
 ): Promise<GateProgress> {
   const progress: GateProgress = { applied: [], failed: [], waiting: [] };
-  const pending = await deps.db
+  let query = deps.db
     .selectFrom("promotions")
-    .select(["id", "from_environment", "flags", "source_states", "gate"])
+    .select(["id", "from_environment", "flags", "source_states", "gate", "preview_hash"])
     .where("status", "=", "pending")
-    .orderBy("id")
-    .execute();
+    .orderBy("id");
+  if (options.only !== undefined) query = query.where("id", "=", options.only);
   const clock = { ...deps, now: () => now };
-  for (const row of pending) {
+  for (const row of await query.execute()) {
     if (row.gate?.type !== "soak") continue;
-    const verdict = await soakVerdict(deps, row, row.gate, now, options.guardsTripped ?? defaultGuardCheck);
-    try {
-      if (verdict.kind === "wait") progress.waiting.push({ id: row.id, why: verdict.why });
-      else if (verdict.kind === "fail") {
-        await closePending(clock, SOAK_GATE_ACTOR, row.id, {
-          status: "failed",
-          gate: "soak",
-          comment: verdict.why,
-        });
-        progress.failed.push({ id: row.id, why: verdict.why });
-      } else {
-        await applyPending(clock, SOAK_GATE_ACTOR, row.id, { gate: "soak", details: verdict.details });
-        progress.applied.push(row.id);
-      }
-    } catch (error) {
-      if (error instanceof ConflictError) continue; // another instance moved it on first
-      const why = error instanceof Error ? error.message : String(error);
-      deps.logger.warn({ err: error, promotion: row.id }, "soak gate could not apply the promotion");
-      await closePending(clock, SOAK_GATE_ACTOR, row.id, {
-        status: "failed",
-        gate: "soak",
-        comment: why,
-      }).catch(() => {});
-      progress.failed.push({ id: row.id, why });
-    }
+    const outcome = await advanceOne(clock, row, row.gate, options.guardsTripped ?? defaultGuardCheck);
+    if (outcome.kind === "applied") progress.applied.push(row.id);
+    else if (outcome.kind === "failed") progress.failed.push({ id: row.id, why: outcome.why });
+    else if (outcome.kind === "waiting") progress.waiting.push({ id: row.id, why: outcome.why });
   }
   return progress;
+}
+
+type Outcome = { kind: "applied" } | { kind: "failed" | "waiting"; why: string } | { kind: "moved-on" };
+
+async function advanceOne(
+  deps: Deps,
+  row: PendingRow,
+  gate: Extract<Gate, { type: "soak" }>,
+  guardsTripped: GuardCheck,
+): Promise<Outcome> {
+  const fail = async (why: string): Promise<Outcome> => {
+    await closePending(deps, SOAK_GATE_ACTOR, row.id, { status: "failed", gate: "soak", comment: why }).catch(
+      (error) => deps.logger.warn({ err: error, promotion: row.id }, "could not fail the promotion"),
+    );
+    return { kind: "failed", why };
+  };
+  const verdict = await soakVerdict(deps, row, gate, deps.now(), guardsTripped);
+  if (verdict.kind === "fail") return fail(verdict.why);
+  if (verdict.kind === "wait") return { kind: "waiting", why: verdict.why };
+  const approval = gate.approval ? await recordedApproval(deps.db, row.id) : null;
+  if (gate.approval && !approval) return { kind: "waiting", why: "waiting for an approval" };
+  try {
+    await applyPending(deps, SOAK_GATE_ACTOR, row.id, {
+      gate: "soak",
+      details: verdict.details,
+      accept: [approval?.preview ?? row.preview_hash],
+    });
+    return { kind: "applied" };
+  } catch (error) {
+    // A freeze does not fail the promotion: it applies once the freeze is over.
+    if (error instanceof FrozenError) return { kind: "waiting", why: error.message };
+    if (error instanceof TargetChangedError) {
+      return fail(
+        `${error.changed.join(", ")} changed since the promotion was ${approval ? "approved" : "requested"}; preview and request it again.`,
+      );
+    }
+    if (error instanceof ConflictError) return { kind: "moved-on" }; // another instance moved it on first
+    deps.logger.warn({ err: error, promotion: row.id }, "soak gate could not apply the promotion");
+    return fail(error instanceof Error ? error.message : String(error));
+  }
 }
 
 /** Runs {@link advanceGates} every `intervalMs` (default 30 s) with the deps' clock; returns `stop`. */

@@ -1,9 +1,11 @@
 /**
- * @module Settling a pending promotion: its gate passed (apply the source setups pinned at request
- * time, as previewed, in one `promotion.apply`), or it was rejected or can no longer pass.
+ * @module Settling a pending promotion: its gates passed (apply the source setups pinned at request
+ * time, as previewed, in one `promotion.apply`), or it was rejected or can no longer pass. What is applied
+ * is what someone saw: if a target changed since the preview (or since the approval), applying is refused
+ * with the new preview rather than overwriting that change.
  */
 import type { Actor } from "../auth/actor.js";
-import { commitChange } from "../changes/commit.js";
+import { commitChange, type Trx } from "../changes/commit.js";
 import { jsonb } from "../db/json.js";
 import type { PromotionGate } from "../db/schema.js";
 import type { AppDeps } from "../deps.js";
@@ -12,19 +14,65 @@ import { affectedBy, auditAfter, type Replaced, replacedAndWritten, type Version
 import {
   blockedError,
   type FlagDefinition,
+  type PromotionPreview,
   type PromotionRequest,
   planPromotion,
   resolveRequest,
   type SourceSetup,
 } from "./plan.js";
-import { lockPromotion, recordGateEvent } from "./store.js";
+import { lockPromotion, type PromotionRow, promotionTargets, recordGateEvent } from "./store.js";
 
 type Deps = Omit<AppDeps, "rulesets">;
 
+/** A target was edited after the preview someone accepted; `current` is the preview as it would apply now. */
+export class TargetChangedError extends ConflictError {
+  constructor(
+    readonly changed: string[],
+    preview: PromotionPreview,
+  ) {
+    super(
+      `${changed.join(", ")} changed since this promotion was previewed, so it would no longer apply what was reviewed. The new preview is in \`current\`: approve with its hash as "expectedPreview" to apply that instead.`,
+      preview,
+    );
+  }
+}
+
+/** "flag in environment" for every target whose version differs between two previews. */
+function changedTargets(previewed: PromotionPreview, now: PromotionPreview): string[] {
+  const versionsOf = (p: PromotionPreview) =>
+    new Map(
+      p.targets.flatMap((t) => t.flags.map((f) => [`${f.flag} in ${t.environment}`, f.before.version])),
+    );
+  const was = versionsOf(previewed);
+  return [...versionsOf(now)].filter(([target, version]) => was.get(target) !== version).map(([t]) => t);
+}
+
 /**
- * Applies a pending promotion whose gate just passed: the source setups pinned when it was requested
- * (what the requester previewed) go to the targets as they are now. The gate record and the writes
- * commit together, or neither does (and the promotion stays pending).
+ * Plans a pending promotion in `trx` with the source setups pinned when it was requested and the targets
+ * as they are now (writing them: roll back unless applying).
+ */
+export async function planPinned(trx: Trx, row: PromotionRow, actor: Actor, now: Date) {
+  const request: PromotionRequest = {
+    from: row.from_environment,
+    to: row.to_environments,
+    selector: { flags: row.flags },
+  };
+  const definitions: FlagDefinition[] = await resolveRequest(trx, request);
+  const sources = new Map(Object.entries(row.source_states as Record<string, SourceSetup>));
+  return planPromotion(trx, { request, definitions, sources, actor, now });
+}
+
+/** Throws {@link TargetChangedError} unless the plan is one of the previews someone accepted. */
+export function assertAccepted(row: PromotionRow, preview: PromotionPreview, accepted: string[]) {
+  if (accepted.includes(preview.hash)) return;
+  const changed = changedTargets(row.preview as PromotionPreview, preview);
+  throw new TargetChangedError(changed.length ? changed : ["a target"], preview);
+}
+
+/**
+ * Applies a pending promotion whose gates just passed: the source setups pinned when it was requested go
+ * to the targets, provided the plan is one of the `accepted` previews (by hash; by default the one the
+ * requester saw). The gate record and the writes commit together, or neither does (and it stays pending).
  */
 export async function applyPending(
   deps: Deps,
@@ -34,10 +82,13 @@ export async function applyPending(
     gate: "approval" | "soak";
     comment?: string | null;
     details?: unknown;
+    /** Preview hashes that may be applied besides the requester's (an approver's newer preview). */
+    accept?: string[];
     check?: (row: { requested_by_id: string; gate: PromotionGate | null }) => void;
   },
 ) {
   const now = deps.now();
+  const to = await promotionTargets(deps.db, id);
   const { result, rulesetVersions } = await commitChange(
     deps,
     {
@@ -45,6 +96,8 @@ export async function applyPending(
       action: "promotion.apply",
       targetType: "promotion",
       targetKey: String(id),
+      environment: to.length === 1 ? to[0] : null,
+      environments: to,
       reason: passed.comment ?? null,
       before: (r: { replaced: Replaced }) => ({
         promotion: id,
@@ -57,14 +110,8 @@ export async function applyPending(
       const row = await lockPromotion(trx, id);
       if (row.status !== "pending") throw new ConflictError(`Promotion ${id} is ${row.status}, not pending.`);
       passed.check?.(row);
-      const request: PromotionRequest = {
-        from: row.from_environment,
-        to: row.to_environments,
-        selector: { flags: row.flags },
-      };
-      const definitions: FlagDefinition[] = await resolveRequest(trx, request);
-      const sources = new Map(Object.entries(row.source_states as Record<string, SourceSetup>));
-      const planned = await planPromotion(trx, { request, definitions, sources, actor, now });
+      const planned = await planPinned(trx, row, actor, now);
+      assertAccepted(row, planned.preview, passed.accept ?? [row.preview_hash]);
       if (planned.preview.blocked) throw blockedError(planned.preview.problems);
       const { replaced, versions } = replacedAndWritten(planned.preview, planned.written);
       await recordGateEvent(trx, id, {
@@ -100,6 +147,7 @@ export async function closePending(
   outcome: { status: "rejected" | "failed"; gate: "approval" | "soak"; comment: string; details?: unknown },
 ) {
   const now = deps.now();
+  const to = await promotionTargets(deps.db, id);
   await commitChange(
     deps,
     {
@@ -107,9 +155,17 @@ export async function closePending(
       action: outcome.status === "rejected" ? "promotion.reject" : "promotion.fail",
       targetType: "promotion",
       targetKey: String(id),
+      environment: to.length === 1 ? to[0] : null,
+      environments: to,
       reason: outcome.comment,
       before: { promotion: id, status: "pending" },
-      after: { promotion: id, status: outcome.status },
+      after: (row: PromotionRow) => ({
+        promotion: id,
+        status: outcome.status,
+        from: row.from_environment,
+        to: row.to_environments,
+        flags: row.flags,
+      }),
       affects: [],
     },
     async (trx) => {
@@ -128,6 +184,7 @@ export async function closePending(
         .set({ status: outcome.status, error: outcome.status === "failed" ? outcome.comment : null })
         .where("id", "=", id)
         .execute();
+      return row;
     },
   );
   return { id, status: outcome.status };

@@ -11,7 +11,7 @@ import { type StateFields, validateState } from "../flags/validate-state.js";
 import { ConflictError, ValidationError } from "../problem/errors.js";
 import { writeSetup } from "./plan.js";
 import { setupOf } from "./setup.js";
-import { lockPromotion } from "./store.js";
+import { lockPromotion, promotionTargets } from "./store.js";
 
 type Deps = Omit<AppDeps, "rulesets">;
 
@@ -22,6 +22,7 @@ export async function revertPromotion(
   options: { force?: boolean; reason?: string } = {},
 ) {
   const now = deps.now();
+  const to = await promotionTargets(deps.db, id);
   const { result } = await commitChange(
     deps,
     {
@@ -29,6 +30,8 @@ export async function revertPromotion(
       action: "promotion.revert",
       targetType: "promotion",
       targetKey: String(id),
+      environment: to.length === 1 ? to[0] : null,
+      environments: to,
       reason: options.reason ?? null,
       before: (r: { before: unknown }) => r.before,
       after: (r: { after: unknown }) => r.after,

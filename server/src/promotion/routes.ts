@@ -15,7 +15,7 @@ import {
 } from "../openapi/route.js";
 import { validationHook } from "../problem/zod.js";
 import { createPromotion, previewPromotion } from "./apply.js";
-import { approvePromotion, rejectPromotion } from "./gates.js";
+import { approvePromotion, rejectPromotion } from "./approval.js";
 import { promotionPipeline } from "./pipeline.js";
 import type { PromotionSelector } from "./plan.js";
 import { revertPromotion } from "./revert.js";
@@ -99,7 +99,7 @@ const decisionRoute = (decision: "approve" | "reject") =>
     tags,
     summary:
       decision === "approve"
-        ? "Approve a pending promotion (another editor or admin than the requester); it applies now"
+        ? "Approve a pending promotion (another editor or admin than the requester); it applies now, or once its soak period passes"
         : "Reject a pending promotion, saying why",
     request: { params: IdParam, body: jsonBody(decision === "approve" ? DecisionSchema : RejectSchema) },
     responses: {
@@ -167,7 +167,7 @@ export function promotionRoutes(deps: AppDeps) {
   app.openapi(getRoute, async (c) => c.json(await getPromotion(deps, c.req.valid("param").id), 200));
   app.openapi(decisionRoute("approve"), async (c) => {
     const { id } = c.req.valid("param");
-    const result = await approvePromotion(deps, c.get("actor"), id, c.req.valid("json").comment);
+    const result = await approvePromotion(deps, c.get("actor"), id, c.req.valid("json"));
     return c.json(await outcome(result), 200);
   });
   app.openapi(decisionRoute("reject"), async (c) => {

@@ -74,12 +74,16 @@ export const GateSchema = z
           .max(1)
           .optional()
           .openapi({ description: "Highest shadow mismatch rate (0..1) allowed; default 0.01." }),
+        approval: z.boolean().optional().openapi({
+          description:
+            "Also wait for an approval. Always set for an environment that requires approval: a soak never replaces it.",
+        }),
       })
       .strict(),
   ])
   .openapi("PromotionGate", {
     description:
-      "`approval`: waits for another editor or admin. `soak`: applies once every flag has been unchanged in the source for `minutes`, with its guards green and shadow mismatches under the limit.",
+      "`approval`: waits for another editor or admin. `soak`: applies once every flag has been unchanged in the source for `minutes`, with its guards green and shadow mismatches under the limit (and, with `approval`, once approved too). Into an environment that requires approval, an approval is always required.",
   });
 
 export const CreatePromotionSchema = z
@@ -97,7 +101,17 @@ export const CreatePromotionSchema = z
   .openapi("CreatePromotion");
 
 export const DecisionSchema = z
-  .object({ comment: z.string().trim().max(2000).optional() })
+  .object({
+    comment: z.string().trim().max(2000).optional(),
+    expectedPreview: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, "must be the hash of a preview")
+      .optional()
+      .openapi({
+        description:
+          "When a target changed since the request, the approval is refused (409) with the new preview in `current`; send its hash here to approve that instead.",
+      }),
+  })
   .strict()
   .openapi("PromotionDecision");
 

@@ -10,7 +10,7 @@ import type { AppDeps } from "../deps.js";
 import { NotFoundError } from "../problem/errors.js";
 import type { PromotionPreview, PromotionRequest, SourceSetup } from "./plan.js";
 
-type PromotionRow = Selectable<Database["promotions"]>;
+export type PromotionRow = Selectable<Database["promotions"]>;
 type GateEventRow = Selectable<Database["promotion_gate_events"]>;
 
 const iso = (d: Date | string | null) => (d == null ? null : new Date(d).toISOString());
@@ -89,8 +89,7 @@ export async function listPromotions(deps: Pick<AppDeps, "db">, filter: { status
 }
 
 export async function getPromotion(deps: Pick<AppDeps, "db">, id: number) {
-  const row = await deps.db.selectFrom("promotions").selectAll().where("id", "=", id).executeTakeFirst();
-  if (!row) throw new NotFoundError(`No promotion ${id}.`);
+  const row = await findPromotion(deps.db, id);
   const events = await deps.db
     .selectFrom("promotion_gate_events")
     .selectAll()
@@ -98,6 +97,12 @@ export async function getPromotion(deps: Pick<AppDeps, "db">, id: number) {
     .orderBy("id")
     .execute();
   return promotionView(row, events);
+}
+
+export async function findPromotion(db: Kysely<Database>, id: number): Promise<PromotionRow> {
+  const row = await db.selectFrom("promotions").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!row) throw new NotFoundError(`No promotion ${id}.`);
+  return row;
 }
 
 export async function lockPromotion(trx: Trx, id: number): Promise<PromotionRow> {
@@ -109,6 +114,29 @@ export async function lockPromotion(trx: Trx, id: number): Promise<PromotionRow>
     .executeTakeFirst();
   if (!row) throw new NotFoundError(`No promotion ${id}.`);
   return row;
+}
+
+/** The environments a promotion goes to (they never change once it is requested). */
+export async function promotionTargets(db: Kysely<Database>, id: number): Promise<string[]> {
+  const row = await db
+    .selectFrom("promotions")
+    .select("to_environments")
+    .where("id", "=", id)
+    .executeTakeFirst();
+  if (!row) throw new NotFoundError(`No promotion ${id}.`);
+  return row.to_environments;
+}
+
+/** The approval recorded on a promotion that also waits for a soak period, with the preview it approved. */
+export async function recordedApproval(db: Kysely<Database> | Trx, id: number) {
+  const event = await db
+    .selectFrom("promotion_gate_events")
+    .selectAll()
+    .where("promotion_id", "=", id)
+    .where("gate", "=", "approval")
+    .where("outcome", "=", "passed")
+    .executeTakeFirst();
+  return event ? { by: event.actor_name, preview: (event.details as { preview: string }).preview } : null;
 }
 
 /** Ids are drawn before the transaction so the audit entry can name the promotion it creates. */

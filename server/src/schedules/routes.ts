@@ -1,19 +1,22 @@
 /**
  * @module `/api/v1/environments/{env}/flags/{flag}/schedules`: steps at set times (turn on, ramp a rollout
  * 1% → 5% → 25% → 100%, turn off), listed with their log, cancelled by editors. Creating and cancelling are
- * audited; each applied step is an audited state change by `schedule #id`.
+ * audited; each applied step is an audited `schedule.step` by `schedule #id`. In an environment that
+ * requires approval, a schedule is approved as a whole (a change request), as in LaunchDarkly: once
+ * approved its steps run by themselves at their times, without asking again.
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../auth/context.js";
 import { editorForWrites } from "../auth/middleware.js";
-import { commitChange } from "../changes/commit.js";
-import { jsonb } from "../db/json.js";
+import { requestSchedule, requiresApproval } from "../change-requests/store.js";
+import { ChangeRequestSchema } from "../change-requests/view.js";
+import { commitChange, commitChanges } from "../changes/commit.js";
 import type { AppDeps } from "../deps.js";
 import { getState } from "../flags/state-store.js";
 import { jsonBody, jsonResponse, standardProblems, writeProblems } from "../openapi/route.js";
 import { NotFoundError } from "../problem/errors.js";
 import { validationHook } from "../problem/zod.js";
-import { describeStep } from "./run.js";
+import { createSchedule, listSchedules, ScheduleSchema, scheduleView } from "./store.js";
 
 const Params = z.object({ env: z.string().min(1), flag: z.string().min(1) });
 const IdParams = Params.extend({ id: z.coerce.number().int().positive() });
@@ -34,42 +37,7 @@ const CreateSchema = z
       }
     });
   });
-const ScheduleSchema = z.object({
-  id: z.number().int(),
-  environment: z.string(),
-  flag: z.string(),
-  steps: z.array(z.unknown()),
-  nextStep: z.number().int(),
-  status: z.enum(["active", "paused", "done", "cancelled", "failed"]),
-  pausedReason: z.string().nullable(),
-  log: z.array(z.unknown()),
-  createdBy: z.string(),
-  createdAt: z.string(),
-});
 const tags = ["Schedules"];
-
-type Row = Awaited<ReturnType<typeof listRows>>[number];
-const view = (r: Row) => ({
-  id: r.id,
-  environment: r.environment_key,
-  flag: r.flag_key,
-  steps: r.steps,
-  nextStep: r.next_step,
-  status: r.status,
-  pausedReason: r.paused_reason,
-  log: r.log,
-  createdBy: r.created_by,
-  createdAt: new Date(r.created_at).toISOString(),
-});
-function listRows(db: AppDeps["db"], env: string, flag: string) {
-  return db
-    .selectFrom("schedules")
-    .selectAll()
-    .where("environment_key", "=", env)
-    .where("flag_key", "=", flag)
-    .orderBy("id")
-    .execute();
-}
 
 const listRoute = createRoute({
   method: "get",
@@ -86,9 +54,14 @@ const createRouteDef = createRoute({
   method: "post",
   path: "/environments/{env}/flags/{flag}/schedules",
   tags,
-  summary: "Schedule steps: turn on, ramp a rollout, turn off, at set times",
+  summary:
+    "Schedule steps: turn on, ramp a rollout, turn off, at set times. In an environment that requires approval the schedule is a change request (202) until another editor or admin approves it",
   request: { params: Params, body: jsonBody(CreateSchema) },
-  responses: { 201: jsonResponse(ScheduleSchema, "Scheduled"), ...writeProblems },
+  responses: {
+    201: jsonResponse(ScheduleSchema, "Scheduled"),
+    202: jsonResponse(z.object({ changeRequest: ChangeRequestSchema }), "Waiting for approval"),
+    ...writeProblems,
+  },
 });
 const cancelRoute = createRoute({
   method: "delete",
@@ -107,39 +80,24 @@ export function scheduleRoutes(deps: AppDeps) {
   app.openapi(listRoute, async (c) => {
     const { env, flag } = c.req.valid("param");
     await getState(deps, env, flag);
-    return c.json({ schedules: (await listRows(deps.db, env, flag)).map(view) }, 200);
+    return c.json({ schedules: (await listSchedules(deps.db, env, flag)).map(scheduleView) }, 200);
   });
   app.openapi(createRouteDef, async (c) => {
     const { env, flag } = c.req.valid("param");
     const { steps } = c.req.valid("json");
     await getState(deps, env, flag);
     const actor = c.get("actor");
-    const { result } = await commitChange(
-      deps,
-      {
-        actor,
-        action: "schedule.create",
-        targetType: "schedule",
-        targetKey: flag,
-        environment: env,
-        flag,
-        reason: steps.map((s) => `${s.at} ${describeStep(s)}`).join(", "),
-        before: null,
-        after: (r: Row) => view(r),
-        affects: [],
-      },
-      (trx) =>
-        trx
-          .insertInto("schedules")
-          .values({ environment_key: env, flag_key: flag, steps: jsonb(steps), created_by: actor.name })
-          .returningAll()
-          .executeTakeFirstOrThrow(),
+    if (await requiresApproval(deps.db, env)) {
+      return c.json({ changeRequest: await requestSchedule(deps, actor, env, flag, steps) }, 202);
+    }
+    const row = await commitChanges(deps, (trx, record) =>
+      createSchedule(trx, record, actor, { environment: env, flag, steps, createdBy: actor.name }),
     );
-    return c.json(view(result), 201);
+    return c.json(scheduleView(row), 201);
   });
   app.openapi(cancelRoute, async (c) => {
     const { env, flag, id } = c.req.valid("param");
-    const row = (await listRows(deps.db, env, flag)).find((r) => r.id === id);
+    const row = (await listSchedules(deps.db, env, flag)).find((r) => r.id === id);
     if (!row) throw new NotFoundError(`No schedule ${id} for ${flag} in ${env}.`);
     await commitChange(
       deps,
@@ -147,10 +105,10 @@ export function scheduleRoutes(deps: AppDeps) {
         actor: c.get("actor"),
         action: "schedule.cancel",
         targetType: "schedule",
-        targetKey: flag,
+        targetKey: String(id),
         environment: env,
         flag,
-        before: view(row),
+        before: scheduleView(row),
         after: null,
         affects: [],
       },

@@ -1,30 +1,29 @@
 /**
- * @module Applying scheduled steps. Every step is idempotent (turn on, turn off, serve a percentage), so a
- * runner applies the due step first and then advances the schedule only if no other instance advanced it
- * meanwhile: a step is never lost, and a race costs at most a repeated, harmless write. A schedule pauses,
- * with its reason in the log, while a guard of the flag is tripped or the environment is frozen, and goes
- * on by itself when that clears.
+ * @module Applying scheduled steps. A due step, the schedule's progress and its `schedule.step` audit entry
+ * commit in one transaction holding the schedule's row lock, so a step applies exactly once however many
+ * instances run. A schedule pauses (`schedule.pause`, with its reason in the log) while a guard of the flag
+ * is tripped or the environment is frozen, and goes on by itself (`schedule.resume`) when that clears.
+ * Steps were approved with their schedule (in an environment that requires approval) and do not ask again.
  */
 
 import type { Serve, Variation } from "@switchyard/core";
-import { sql } from "kysely";
 import type { Actor } from "../auth/actor.js";
-import { ANY_VERSION } from "../changes/version.js";
+import { commitChange, type Trx } from "../changes/commit.js";
 import { jsonb } from "../db/json.js";
-import type { ScheduleLogEntry, ScheduleStep } from "../db/schema.js";
+import type { FlagStateRow, ScheduleLogEntry, ScheduleStep } from "../db/schema.js";
 import type { AppDeps } from "../deps.js";
-import { getState, updateState } from "../flags/state-store.js";
-import type { StateFields } from "../flags/validate-state.js";
+import { lockState, stateView, writeState } from "../flags/state-store.js";
+import { type StateFields, validateState } from "../flags/validate-state.js";
+import { activeFreeze } from "../freezes/check.js";
 import { guardsTripped as realGuardsTripped } from "../guards/status.js";
+import { FrozenError } from "../problem/errors.js";
+import { setupOf } from "../promotion/setup.js";
+import { describeStep, type ScheduleRow } from "./store.js";
 
 type Deps = Omit<AppDeps, "rulesets">;
 type GuardCheck = (db: AppDeps["db"], environment: string, flag: string) => Promise<boolean>;
 
 const BUCKETS = 100_000;
-
-export function describeStep(step: ScheduleStep): string {
-  return step.action === "rollout" ? `rollout ${step.percentage}%` : `turn ${step.action}`;
-}
 
 /** The state a step asks for. A rollout serves the flag's "on" variation to the share, the off variation to the rest. */
 export function stepChanges(
@@ -60,16 +59,22 @@ async function blockedBy(
   guards: GuardCheck,
 ): Promise<string | null> {
   if (await guards(deps.db, environment, flag)) return "a guard of the flag has tripped";
-  const freeze = await deps.db
-    .selectFrom("freezes")
-    .select(["reason", "until"])
-    .where("environment_key", "=", environment)
-    .where("until", ">", sql<Date>`now()`)
-    .executeTakeFirst();
+  const freeze = await activeFreeze(deps.db, [environment], deps.now());
   return freeze
     ? `${environment} is frozen until ${new Date(freeze.until).toISOString()} (${freeze.reason})`
     : null;
 }
+
+/** The system actor a schedule's steps, pauses and resumptions are recorded by. */
+const actorOf = (scheduleId: number): Actor => ({
+  type: "system",
+  id: null,
+  name: `schedule #${scheduleId}`,
+  role: "editor",
+});
+
+/** Thrown inside a step's transaction when another instance took the step first. */
+class MovedOn extends Error {}
 
 /** Applies every due step of every active schedule; pauses and resumes schedules as their blocks come and go. */
 export async function runDueSchedules(deps: Deps, guards: GuardCheck = realGuardsTripped): Promise<number> {
@@ -82,78 +87,133 @@ export async function runDueSchedules(deps: Deps, guards: GuardCheck = realGuard
     .execute();
   let applied = 0;
   for (const s of schedules) {
-    const log = (outcome: ScheduleLogEntry["outcome"], step: number, detail: string): ScheduleLogEntry[] => [
-      ...s.log,
-      { at: now.toISOString(), step, outcome, detail },
-    ];
     const block = await blockedBy(deps, s.environment_key, s.flag_key, guards);
     if (block) {
-      if (s.status !== "paused" || s.paused_reason !== block) {
-        await deps.db
-          .updateTable("schedules")
-          .set({ status: "paused", paused_reason: block, log: jsonb(log("paused", s.next_step, block)) })
-          .where("id", "=", s.id)
-          .execute();
-      }
+      if (s.status !== "paused" || s.paused_reason !== block) await pause(deps, s, block);
       continue;
     }
-    let current = s.log;
-    if (s.status === "paused") {
-      current = log("resumed", s.next_step, "the block cleared");
-      await deps.db
-        .updateTable("schedules")
-        .set({ status: "active", paused_reason: null, log: jsonb(current) })
-        .where("id", "=", s.id)
-        .execute();
-    }
+    if (s.status === "paused") await resume(deps, s);
     const step = s.steps[s.next_step];
     if (!step || Date.parse(step.at) > now.getTime()) continue;
-    const actor: Actor = { type: "system", id: null, name: `schedule #${s.id}`, role: "editor" };
-    const label = `Scheduled step ${s.next_step + 1} of ${s.steps.length}: ${describeStep(step)}`;
     try {
-      const state = await getState(deps, s.environment_key, s.flag_key);
-      const flag = await deps.db
+      await applyStep(deps, s, step);
+      applied++;
+    } catch (error) {
+      if (error instanceof MovedOn) continue;
+      // A freeze that began after the check above pauses the schedule on the next round.
+      if (error instanceof FrozenError) continue;
+      await fail(deps, s, error instanceof Error ? error.message : String(error));
+    }
+  }
+  return applied;
+}
+
+/** The step, the schedule's progress and the `schedule.step` entry, in one transaction (exactly once). */
+async function applyStep(deps: Deps, s: ScheduleRow, step: ScheduleStep) {
+  const now = deps.now();
+  const actor = actorOf(s.id);
+  const label = `Scheduled step ${s.next_step + 1} of ${s.steps.length}: ${describeStep(step)}`;
+  await commitChange(
+    deps,
+    {
+      actor,
+      action: "schedule.step",
+      targetType: "schedule",
+      targetKey: String(s.id),
+      environment: s.environment_key,
+      flag: s.flag_key,
+      reason: label,
+      before: (r: { before: FlagStateRow }) => stateView(r.before),
+      after: (r: { after: FlagStateRow }) => stateView(r.after),
+      affects: [{ environment: s.environment_key, flags: [s.flag_key] }],
+    },
+    async (trx) => {
+      const current = await lockSchedule(trx, s.id);
+      if (current.next_step !== s.next_step || !["active", "paused"].includes(current.status)) {
+        throw new MovedOn();
+      }
+      const before = await lockState(trx, s.environment_key, s.flag_key);
+      const definition = await trx
         .selectFrom("flags")
-        .select("variations")
+        .select(["key", "kind", "variations", "salt"])
         .where("key", "=", s.flag_key)
         .executeTakeFirstOrThrow();
-      await updateState(
-        deps,
-        actor,
-        s.environment_key,
-        s.flag_key,
-        ANY_VERSION,
-        stepChanges(step, state, flag.variations),
-        label,
-      );
+      const state = setupOf(stateView(before));
+      const next = { ...state, ...stepChanges(step, state, definition.variations) };
+      await validateState(trx, s.environment_key, definition, next);
+      const after = await writeState(trx, before, next, actor, now);
       const last = s.next_step + 1 >= s.steps.length;
-      await deps.db
+      await trx
         .updateTable("schedules")
         .set({
           next_step: s.next_step + 1,
           status: last ? "done" : "active",
-          log: jsonb([
-            ...current,
-            { at: now.toISOString(), step: s.next_step, outcome: "applied", detail: label },
-          ]),
+          paused_reason: null,
+          log: jsonb(withLog(current, now, "applied", label)),
         })
         .where("id", "=", s.id)
-        .where("next_step", "=", s.next_step)
         .execute();
-      applied++;
-    } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
-      await deps.db
+      return { before, after };
+    },
+  );
+}
+
+/** A pause, resumption or failure: the schedule's status and log, audited (`schedule.<outcome>`). */
+async function setStatus(
+  deps: Deps,
+  s: ScheduleRow,
+  action: "schedule.pause" | "schedule.resume" | "schedule.fail",
+  status: ScheduleRow["status"],
+  detail: string,
+) {
+  const outcome =
+    action === "schedule.pause" ? "paused" : action === "schedule.resume" ? "resumed" : "failed";
+  await commitChange(
+    deps,
+    {
+      actor: actorOf(s.id),
+      action,
+      targetType: "schedule",
+      targetKey: String(s.id),
+      environment: s.environment_key,
+      flag: s.flag_key,
+      reason: detail,
+      before: { schedule: s.id, status: s.status, nextStep: s.next_step, steps: s.steps.length },
+      after: { schedule: s.id, status, nextStep: s.next_step, steps: s.steps.length },
+      affects: [],
+    },
+    async (trx) => {
+      const current = await lockSchedule(trx, s.id);
+      await trx
         .updateTable("schedules")
         .set({
-          status: "failed",
-          log: jsonb([...current, { at: now.toISOString(), step: s.next_step, outcome: "failed", detail }]),
+          status,
+          paused_reason: status === "paused" ? detail : null,
+          log: jsonb(withLog(current, deps.now(), outcome, detail)),
         })
         .where("id", "=", s.id)
         .execute();
-    }
-  }
-  return applied;
+    },
+  );
+}
+
+const pause = (deps: Deps, s: ScheduleRow, block: string) =>
+  setStatus(deps, s, "schedule.pause", "paused", block);
+const resume = (deps: Deps, s: ScheduleRow) =>
+  setStatus(deps, s, "schedule.resume", "active", "the block cleared");
+const fail = (deps: Deps, s: ScheduleRow, why: string) => setStatus(deps, s, "schedule.fail", "failed", why);
+
+function withLog(
+  s: Pick<ScheduleRow, "log" | "next_step">,
+  at: Date,
+  outcome: ScheduleLogEntry["outcome"],
+  detail: string,
+): ScheduleLogEntry[] {
+  return [...s.log, { at: at.toISOString(), step: s.next_step, outcome, detail }];
+}
+
+async function lockSchedule(trx: Trx, id: number): Promise<ScheduleRow> {
+  return trx.selectFrom("schedules").selectAll().where("id", "=", id).forUpdate().executeTakeFirstOrThrow();
 }
 
 /** Runs due steps every `intervalMs` (default 10 s) until stopped. */

@@ -140,6 +140,21 @@ describe("scheduled changes", () => {
       "resumed",
       "applied",
     ]);
+    const audit = await read(await t.request("/api/v1/audit?action=schedule.", { headers: t.auth() }));
+    const mine = audit.entries.filter(
+      (e: { target: { key: string } }) => e.target.key === String(created.id),
+    );
+    expect(mine.map((e: { action: string }) => e.action).reverse()).toEqual([
+      "schedule.create",
+      "schedule.pause",
+      "schedule.pause",
+      "schedule.resume",
+      "schedule.step",
+    ]);
+    expect(mine[1]).toMatchObject({
+      reason: "the block cleared",
+      actor: { name: `schedule #${created.id}` },
+    });
   });
 
   it("is cancelled by an editor; a viewer cannot schedule", async () => {
@@ -161,5 +176,86 @@ describe("scheduled changes", () => {
       json("POST", { steps: [{ at: at(500), action: "on" }] }, t.auth(viewer)),
     );
     expect(res.status).toBe(403);
+  });
+
+  it("pauses for a freeze by the server's clock, not the database's", async () => {
+    const saved = clock;
+    // Years before the database's now(): by its own clock this freeze would have ended long ago.
+    clock = new Date("2001-06-01T09:00:00Z");
+    try {
+      const created = await read(
+        await t.request(
+          `${base}/schedules`,
+          json("POST", { steps: [{ at: clock.toISOString(), action: "off" }] }, t.auth()),
+        ),
+      );
+      const frozen = await t.request(
+        "/api/v1/environments/production/freeze",
+        json("PUT", { reason: "audit", until: "2001-06-02T00:00:00Z" }, t.auth()),
+      );
+      expect(frozen.status).toBe(200);
+      expect(await run()).toBe(0);
+      expect(await schedule(created.id)).toMatchObject({
+        status: "paused",
+        pausedReason: expect.stringContaining("frozen until 2001-06-02"),
+      });
+      await t.request(`${base}/schedules/${created.id}`, { method: "DELETE", headers: t.auth() });
+      await t.request("/api/v1/environments/production/freeze", { method: "DELETE", headers: t.auth() });
+    } finally {
+      clock = saved;
+    }
+  });
+});
+
+describe("scheduled changes in an environment that requires approval", () => {
+  const checkout = "/api/v1/environments/production/flags/new-checkout";
+  const protect = async (on: boolean) => {
+    const env = await read(await t.request("/api/v1/environments/production", { headers: t.auth() }));
+    await t.request(
+      "/api/v1/environments/production",
+      json("PATCH", { requiresApproval: on, version: env.version }, t.auth()),
+    );
+  };
+  beforeAll(() => protect(true));
+  afterAll(() => protect(false));
+
+  it("files the schedule as a change request; once another editor approves it, its steps run by themselves", async () => {
+    const ana = await t.createKey("admin", "editor");
+    const bo = await t.createKey("admin", "editor");
+    clock = new Date(at(590));
+    const steps = [{ at: at(600), action: "off" }];
+    const filed = await t.request(`${checkout}/schedules`, json("POST", { steps }, t.auth(ana)));
+    expect(filed.status).toBe(202);
+    const { changeRequest } = await read(filed);
+    expect(changeRequest).toMatchObject({
+      kind: "schedule",
+      status: "pending",
+      changes: { schedule: steps },
+    });
+    const listed = async () =>
+      (await read(await t.request(`${checkout}/schedules`, { headers: t.auth() }))).schedules;
+    expect(await listed()).toEqual([]);
+    clock = new Date(at(600));
+    await run();
+    expect((await read(await t.request(checkout, { headers: t.auth() }))).on).toBe(true);
+
+    const decide = (secret: string) =>
+      t.request(`/api/v1/change-requests/${changeRequest.id}/approve`, json("POST", {}, t.auth(secret)));
+    expect((await decide(ana)).status).toBe(403);
+    const approved = await decide(bo);
+    expect(approved.status).toBe(200);
+    const [created] = await listed();
+    expect(created).toMatchObject({ status: "active", createdBy: "test admin", steps });
+
+    await run();
+    expect((await read(await t.request(checkout, { headers: t.auth() }))).on).toBe(false);
+    const audit = await read(
+      await t.request("/api/v1/audit?flag=new-checkout&environment=production", { headers: t.auth() }),
+    );
+    expect(audit.entries.map((e: { action: string }) => e.action).slice(0, 3)).toEqual([
+      "schedule.step",
+      "change-request.approve",
+      "schedule.create",
+    ]);
   });
 });

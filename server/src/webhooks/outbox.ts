@@ -2,6 +2,8 @@
  * @module The transactional outbox: inside the transaction that writes an audit entry, one delivery row per
  * enabled webhook whose filters match. Called by `commitChange`; the worker (worker.ts) sends them.
  */
+
+import { sentence } from "../changelog/sentence.js";
 import type { Trx } from "../changes/commit.js";
 import { jsonb } from "../db/json.js";
 
@@ -11,6 +13,8 @@ export interface AuditEvent {
   action: string;
   actor: { type: string; id: string | null; name: string };
   environment: string | null;
+  /** Every environment the change concerns (several for a promotion to several): scoped hooks match any. */
+  environments: string[];
   flag: string | null;
   targetType: string;
   targetKey: string;
@@ -46,7 +50,7 @@ export async function enqueueWebhooks(trx: Trx, event: AuditEvent): Promise<numb
   const matching = hooks.filter(
     (h) =>
       matchesEvent(h.events, event.action) &&
-      (h.environment_key === null || h.environment_key === event.environment),
+      (h.environment_key === null || event.environments.includes(h.environment_key)),
   );
   if (matching.length === 0) return 0;
   const payload = {
@@ -55,6 +59,7 @@ export async function enqueueWebhooks(trx: Trx, event: AuditEvent): Promise<numb
     occurredAt: event.at.toISOString(),
     actor: event.actor,
     environment: event.environment,
+    environments: event.environments,
     flag: event.flag,
     target: { type: event.targetType, key: event.targetKey },
     reason: event.reason,
@@ -76,31 +81,4 @@ export async function enqueueWebhooks(trx: Trx, event: AuditEvent): Promise<numb
     )
     .execute();
   return matching.length;
-}
-
-const VERBS: Record<string, string> = {
-  "flag.create": "created",
-  "flag.update": "edited",
-  "flag.kill": "killed",
-  "flag_state.update": "changed",
-  "incident.declare": "declared an incident:",
-  "guard.trip": "tripped on",
-  "guard.update": "set the guards of",
-  "promotion.apply": "promoted",
-  "promotion.revert": "reverted a promotion of",
-  "freeze.start": "froze",
-  "freeze.end": "lifted the freeze on",
-  "dark-launch.advance": "moved the dark launch of",
-};
-
-/** One line a chat channel can show: "Ana killed new-checkout in production: payment errors". */
-export function sentence(
-  event: Pick<AuditEvent, "action" | "flag" | "targetKey" | "environment" | "reason"> & {
-    actor: { name: string };
-  },
-) {
-  const verb = VERBS[event.action] ?? event.action;
-  const where = event.environment ? ` in ${event.environment}` : "";
-  const why = event.reason ? `: ${event.reason}` : "";
-  return `${event.actor.name} ${verb} ${event.flag ?? event.targetKey}${where}${why}`;
 }

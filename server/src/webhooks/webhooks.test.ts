@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestServer, json, read, type TestServer } from "../../test/harness.js";
 import { commitChange } from "../changes/commit.js";
+import { runDueSchedules } from "../schedules/run.js";
 import { matchesEvent } from "./outbox.js";
 import { verifyWebhookSignature } from "./signature.js";
 import { BACKOFF_MS, WebhookWorker } from "./worker.js";
@@ -209,5 +210,122 @@ describe("webhooks", () => {
     const body = bodies.find((b) => /test ping/.test(b.text));
     expect(body).toBeDefined();
     expect(body.blocks[0].text.type).toBe("mrkdwn");
+  });
+});
+
+describe("webhooks of the release flow", () => {
+  const events = async (id: number) =>
+    (await deliveries(id)).map((d: { event: string }) => d.event).reverse() as string[];
+  const payloads = async (id: number) =>
+    (
+      await t.deps.db
+        .selectFrom("webhook_deliveries")
+        .select("payload")
+        .where("webhook_id", "=", id)
+        .orderBy("id")
+        .execute()
+    ).map((d) => d.payload as { event: string; text: string; environments: string[] });
+
+  it("tells each environment's hooks, once each, of a promotion to several environments", async () => {
+    const dev = await createHook({ name: "dev", events: ["promotion.*"], environment: "development" });
+    const prod = await createHook({ name: "prod", events: ["promotion.*"], environment: "production" });
+    const selection = { from: "staging", to: ["production", "development"], tag: "checkout" };
+    const preview = await read(
+      await t.request("/api/v1/promotions/preview", json("POST", selection, t.auth())),
+    );
+    const applied = await t.request(
+      "/api/v1/promotions",
+      json("POST", { ...selection, expectedPreview: preview.hash }, t.auth()),
+    );
+    expect(applied.status).toBe(201);
+    await worker.runOnce();
+    for (const hook of [dev, prod]) {
+      expect(await events(hook.body.id)).toEqual(["promotion.apply"]);
+      const [payload] = await payloads(hook.body.id);
+      expect(payload?.environments).toEqual(["production", "development"]);
+      expect(payload?.text).toMatch(
+        /promoted new-checkout from staging to production and development \(promotion #\d+\)/,
+      );
+    }
+  });
+
+  it("announces approvals: the request, then its approval applying it", async () => {
+    const hook = await createHook({ name: "approvals", events: ["promotion.*"], environment: "staging" });
+    const release = await createHook({ name: "release", events: ["promotion.*"], environment: "production" });
+    const ana = await t.createKey("admin", "editor");
+    const bo = await t.createKey("admin", "editor");
+    const state = await read(
+      await t.request("/api/v1/environments/staging/flags/max-items", { headers: t.auth() }),
+    );
+    await t.request(
+      "/api/v1/environments/staging/flags/max-items",
+      json("PATCH", { version: state.version, fallthrough: { variation: "large" } }, t.auth()),
+    );
+    const selection = { from: "staging", to: ["production"], flags: ["max-items"] };
+    const preview = await read(
+      await t.request("/api/v1/promotions/preview", json("POST", selection, t.auth(ana))),
+    );
+    const pending = await read(
+      await t.request(
+        "/api/v1/promotions",
+        json(
+          "POST",
+          { ...selection, expectedPreview: preview.hash, gate: { type: "approval" } },
+          t.auth(ana),
+        ),
+      ),
+    );
+    const approved = await t.request(
+      `/api/v1/promotions/${pending.id}/approve`,
+      json("POST", { comment: "ship it" }, t.auth(bo)),
+    );
+    expect(approved.status).toBe(200);
+    await worker.runOnce();
+    expect(await events(release.body.id)).toEqual(["promotion.request", "promotion.apply"]);
+    expect(await events(hook.body.id)).toEqual([]); // the source is not a target
+    const [asked, done] = await payloads(release.body.id);
+    expect(asked?.text).toMatch(
+      /asked to promote max-items from staging to production .*waiting for an approval/,
+    );
+    expect(done?.text).toMatch(
+      /promoted max-items from staging to production \(promotion #\d+\): .*fallthrough: medium → large: ship it$/,
+    );
+  });
+
+  it("announces freezes and scheduled steps", async () => {
+    const hook = await createHook({
+      name: "ops",
+      events: ["freeze.*", "schedule.*"],
+      environment: "production",
+    });
+    const until = new Date(Date.now() + 3_600_000);
+    await t.request(
+      "/api/v1/environments/production/freeze",
+      json("PUT", { reason: "Black Friday", until: until.toISOString() }, t.auth()),
+    );
+    await t.request("/api/v1/environments/production/freeze", { method: "DELETE", headers: t.auth() });
+    const stepAt = new Date(Date.now() + 60_000);
+    const created = await t.request(
+      "/api/v1/environments/production/flags/banner-text/schedules",
+      json("POST", { steps: [{ at: stepAt.toISOString(), action: "on" }] }, t.auth()),
+    );
+    expect(created.status).toBe(201);
+    const schedule = await read(created);
+    expect(
+      await runDueSchedules({ ...t.deps, now: () => new Date(stepAt.getTime() + 1000) }, async () => false),
+    ).toBe(1);
+    await worker.runOnce();
+    expect(await events(hook.body.id)).toEqual([
+      "freeze.start",
+      "freeze.end",
+      "schedule.create",
+      "schedule.step",
+    ]);
+    const texts = (await payloads(hook.body.id)).map((p) => p.text);
+    expect(texts[0]).toMatch(/froze production until .*: Black Friday/);
+    expect(texts[1]).toMatch(/lifted the freeze on production/);
+    expect(texts[3]).toBe(
+      `schedule #${schedule.id} turned on banner-text in production: Scheduled step 1 of 1: turn on`,
+    );
   });
 });
