@@ -16,5 +16,6 @@ export const paths = {
   users: "/users",
   usage: "/usage",
   incident: "/incident",
+  freezes: "/freezes",
   login: "/login",
 };

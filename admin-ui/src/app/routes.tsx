@@ -25,6 +25,7 @@ const UsersPage = lazy(() => import("../users/UsersPage.js").then((m) => ({ defa
 const IncidentPage = lazy(() => import("../kill/IncidentPage.js").then((m) => ({ default: m.IncidentPage })));
 const UsagePage = lazy(() => import("../usage/UsagePage.js").then((m) => ({ default: m.UsagePage })));
 const ReleasePage = lazy(() => import("../release/ReleasePage.js").then((m) => ({ default: m.ReleasePage })));
+const FreezesPage = lazy(() => import("../freezes/FreezesPage.js").then((m) => ({ default: m.FreezesPage })));
 
 /** Route params arrive percent-encoded from the URL; flag keys never contain `%` of their own. */
 const decode = (value: string) => {
@@ -57,6 +58,7 @@ function SignedInRoutes() {
             <Route path="/users/*?" component={UsersPage} />
             <Route path="/usage/*?" component={UsagePage} />
             <Route path="/release" component={ReleasePage} />
+            <Route path="/freezes" component={FreezesPage} />
             <Route path="/incident" component={IncidentPage} />
             <Route path="/">
               <Redirect to="/flags" replace />
