@@ -2,7 +2,7 @@
  * @module `/change-requests`: edits waiting for approval in environments that require it, per environment
  * (`?environment=` keeps the choice in the URL), pending first, then decided ones.
  */
-import { useLocation, useSearch } from "wouter";
+import { Link, useLocation, useSearch } from "wouter";
 import { useEnvironments } from "../api/flags.js";
 import { paths } from "../app/paths.js";
 import { ErrorBanner } from "../components/ErrorBanner.js";
@@ -25,7 +25,8 @@ export function ChangeRequestsPage() {
       </header>
       <p className="muted">
         In environments that require approval, an edit waits here until another editor or admin approves it.
-        Kills never wait.
+        Kills never wait. Promotions waiting for approval are on the <Link href="/release">release</Link>{" "}
+        screen.
       </p>
       <Field label="Environment">
         <select
