@@ -14,6 +14,8 @@ export const NAV_ITEMS = [
   { href: "/keys", label: "Keys" },
   { href: "/users", label: "Users" },
   { href: "/release", label: "Release" },
+  { href: "/change-requests", label: "Approvals" },
+  { href: "/freezes", label: "Freezes" },
   { href: "/usage", label: "Usage" },
   { href: "/incident", label: "Incident" },
 ] as const;

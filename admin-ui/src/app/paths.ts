@@ -16,5 +16,8 @@ export const paths = {
   users: "/users",
   usage: "/usage",
   incident: "/incident",
+  changeRequests: (env = "") =>
+    env ? `/change-requests?environment=${encodeURIComponent(env)}` : "/change-requests",
+  freezes: "/freezes",
   login: "/login",
 };

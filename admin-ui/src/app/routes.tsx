@@ -25,6 +25,10 @@ const UsersPage = lazy(() => import("../users/UsersPage.js").then((m) => ({ defa
 const IncidentPage = lazy(() => import("../kill/IncidentPage.js").then((m) => ({ default: m.IncidentPage })));
 const UsagePage = lazy(() => import("../usage/UsagePage.js").then((m) => ({ default: m.UsagePage })));
 const ReleasePage = lazy(() => import("../release/ReleasePage.js").then((m) => ({ default: m.ReleasePage })));
+const ChangeRequestsPage = lazy(() =>
+  import("../change-requests/ChangeRequestsPage.js").then((m) => ({ default: m.ChangeRequestsPage })),
+);
+const FreezesPage = lazy(() => import("../freezes/FreezesPage.js").then((m) => ({ default: m.FreezesPage })));
 
 /** Route params arrive percent-encoded from the URL; flag keys never contain `%` of their own. */
 const decode = (value: string) => {
@@ -57,6 +61,8 @@ function SignedInRoutes() {
             <Route path="/users/*?" component={UsersPage} />
             <Route path="/usage/*?" component={UsagePage} />
             <Route path="/release" component={ReleasePage} />
+            <Route path="/change-requests" component={ChangeRequestsPage} />
+            <Route path="/freezes" component={FreezesPage} />
             <Route path="/incident" component={IncidentPage} />
             <Route path="/">
               <Redirect to="/flags" replace />

@@ -14,6 +14,8 @@ import { useSegmentList } from "../api/segments.js";
 import type { FlagDefinition, FlagState, StateFields, StateWrite } from "../api/types.js";
 import { paths } from "../app/paths.js";
 import { useCan } from "../auth/session.js";
+import { type ChangeRequest, filedRequest } from "../change-requests/api.js";
+import { ChangeRequestNotice } from "../change-requests/ChangeRequestNotice.js";
 import { ErrorBanner } from "../components/ErrorBanner.js";
 import { diffValues } from "../history/diff.js";
 import { KillDialog } from "../kill/KillDialog.js";
@@ -128,6 +130,7 @@ function EnvironmentState({
   const [saving, setSaving] = useState(false);
   const [killing, setKilling] = useState(false);
   const [killed, setKilled] = useState<number | null>(null);
+  const [filed, setFiled] = useState<ChangeRequest | null>(null);
   const dirty = base && draft ? diffValues(fieldsOf(base), draft).length > 0 : false;
 
   // Live: adopt the server's newer state unless there are unsaved edits (then saving shows the conflict).
@@ -143,7 +146,7 @@ function EnvironmentState({
     mutationFn: (on: boolean) =>
       api<StateWrite>(flagPath(envKey, flag.key), { method: "PATCH", body: { on }, version: base?.version }),
     onMutate: (on) => setBase((b) => (b ? { ...b, on } : b)),
-    onSuccess: (result) => adopt(result.state),
+    onSuccess: (result) => settle(result),
     onError: () => void state.refetch().then((r) => r.data && adopt(r.data)),
   });
   const adopt = (next: FlagState) => {
@@ -151,6 +154,13 @@ function EnvironmentState({
     setDraft(fieldsOf(next));
     client.setQueryData(queryKeys.state(envKey, flag.key), next);
     void client.invalidateQueries({ queryKey: queryKeys.flags });
+  };
+  // A protected environment answers 202 { changeRequest }: nothing applied, so show what is live and why.
+  const settle = (result: StateWrite) => {
+    const request = filedRequest(result);
+    if (!request) return adopt(result.state);
+    setFiled(request);
+    void state.refetch().then((r) => r.data && adopt(r.data));
   };
 
   if (state.error) return <ErrorBanner error={state.error} />;
@@ -183,6 +193,7 @@ function EnvironmentState({
         </span>
       </div>
       <ErrorBanner error={toggle.error} />
+      {filed && <ChangeRequestNotice request={filed} onDismiss={() => setFiled(null)} />}
       {killed !== null && (
         <KillNotice
           flag={flag.key}
@@ -263,7 +274,7 @@ function EnvironmentState({
           draft={draft}
           onSaved={(result) => {
             setSaving(false);
-            adopt(result.state);
+            settle(result);
           }}
           onReload={() => {
             setSaving(false);

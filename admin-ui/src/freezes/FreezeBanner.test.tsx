@@ -10,7 +10,7 @@ afterEach(() => {
 });
 
 describe("FreezeBanner", () => {
-  it("says which environment is frozen, why and that kills still work", async () => {
+  it("says which environment is frozen, why, until when and that kills still work", async () => {
     mockApi({
       "GET /api/v1/freezes": {
         json: {
@@ -29,6 +29,8 @@ describe("FreezeBanner", () => {
     const banner = await screen.findByRole("status");
     expect(banner.textContent).toContain("production is frozen");
     expect(banner.textContent).toContain("Black Friday");
+    expect(banner.textContent).toContain(`until ${new Date("2026-11-28T00:00:00Z").toLocaleString()}`);
+    expect(banner.textContent).toContain("by ana");
     expect(banner.textContent).toContain("kills still work");
   });
 

@@ -1,27 +1,20 @@
 /** @module On every screen while an environment is frozen: which, why and until when (kills still work). */
-import { useQuery } from "@tanstack/react-query";
-import { api } from "../api/client.js";
+import { Link } from "wouter";
+import { paths } from "../app/paths.js";
+import { useFreezes } from "./api.js";
 
-export interface Freeze {
-  environment: string;
-  reason: string;
-  until: string;
-  createdBy: string;
-}
+export type { Freeze } from "./api.js";
 
 export function FreezeBanner() {
-  const freezes = useQuery({
-    queryKey: ["freezes"],
-    queryFn: () => api<{ freezes: Freeze[] }>("/freezes").then((r) => r.freezes),
-    refetchInterval: 15_000,
-  });
+  const freezes = useFreezes();
   if (!freezes.data?.length) return null;
   return (
     <div className="banner banner-freeze" role="status">
       {freezes.data.map((f) => (
         <p key={f.environment}>
-          <strong>{f.environment} is frozen</strong> until {new Date(f.until).toLocaleString()}: {f.reason}{" "}
-          (by {f.createdBy}). Changes are refused; kills still work.
+          <strong>{f.environment} is frozen</strong> until{" "}
+          <time dateTime={f.until}>{new Date(f.until).toLocaleString()}</time>: {f.reason} (by {f.createdBy}).
+          Changes are refused; kills still work. <Link href={paths.freezes}>Freezes</Link>
         </p>
       ))}
     </div>

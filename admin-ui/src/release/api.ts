@@ -1,11 +1,18 @@
-/** @module The release screen's data: the pipeline, promotion previews, promotions and their decisions. */
+/**
+ * @module The release screen's data (server/src/promotion/schemas.ts): the pipeline, promotion previews,
+ * promotions with their gate records, and the decisions on them (approve, reject, revert).
+ */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../api/client.js";
+import { queryKeys } from "../api/query.js";
+import type { StateFields } from "../api/types.js";
+import { overrideHeaders } from "../freezes/override.js";
 
 export interface PipelineCell {
   environment: string;
   on: boolean;
   sameAsPrevious: boolean | null;
+  /** Where this environment differs from the one before it; `blockedBy` says what would stop it. */
   promote: { from: string; to: string; blockedBy: string[] } | null;
   pendingPromotion: number | null;
 }
@@ -13,28 +20,78 @@ export interface Pipeline {
   environments: { key: string; name: string }[];
   flags: { flag: string; name: string; tags: string[]; inSync: boolean; environments: PipelineCell[] }[];
 }
+
+/** What to promote: every flag with a tag (a release), or the listed flags (one flag is `[key]`). */
 export type Selection = { from: string; to: string[] } & ({ tag: string } | { flags: string[] });
+
+export type Gate = { type: "approval" } | { type: "soak"; minutes: number; maxMismatchRate?: number };
+
+export interface PromotionProblem {
+  environment: string;
+  flag: string;
+  kind?: "missing-segment" | "invalid";
+  message: string;
+  path?: string;
+  segment?: string;
+}
+
+export interface PreviewFlag {
+  flag: string;
+  /** The target's setup now, and what it will be afterwards (older servers may leave them out). */
+  before?: StateFields & { version: number };
+  after?: StateFields;
+  changes: string[];
+  unchanged: boolean;
+}
+
 export interface Preview {
   blocked: boolean;
   hash: string;
-  problems: { environment: string; flag: string; message: string }[];
-  targets: { environment: string; flags: { flag: string; changes: string[]; unchanged: boolean }[] }[];
+  problems: PromotionProblem[];
+  targets: { environment: string; flags: PreviewFlag[] }[];
 }
+
+export type PromotionStatus = "pending" | "applied" | "rejected" | "failed" | "reverted";
+
 export interface Promotion {
   id: number;
   from: string;
   to: string[];
+  selector?: { tag: string } | { flags: string[] };
   flags: string[];
-  status: "pending" | "applied" | "rejected" | "failed" | "reverted";
-  gate: { type: string } | null;
+  status: PromotionStatus;
+  gate: Gate | null;
+  reason?: string | null;
+  error?: string | null;
   requestedBy: string;
   requestedAt: string;
   appliedBy: string | null;
+  appliedAt?: string | null;
+  revertedBy?: string | null;
+  revertedAt?: string | null;
+}
+
+/** One line of a promotion's gate record: what passed (or failed) which gate, when, by whom. */
+export interface GateEvent {
+  gate: "approval" | "soak" | "apply";
+  outcome: "passed" | "rejected" | "failed";
+  by: string;
+  at: string;
+  comment: string | null;
+  details: unknown;
+}
+
+export interface PromotionDetail extends Promotion {
+  previewHash: string;
+  preview: Preview | null;
+  gateRecord: GateEvent[];
 }
 
 const keys = {
+  all: ["promotions"] as const,
   pipeline: (tag: string) => ["promotions", "pipeline", tag] as const,
-  list: ["promotions"] as const,
+  list: ["promotions", "list"] as const,
+  one: (id: number) => ["promotions", "one", id] as const,
 };
 
 export function usePipeline(tag: string) {
@@ -53,40 +110,65 @@ export function usePromotions() {
   });
 }
 
+export function usePromotion(id: number) {
+  return useQuery({
+    queryKey: keys.one(id),
+    queryFn: () => api<PromotionDetail>(`/promotions/${id}`),
+    refetchInterval: 5_000,
+  });
+}
+
 export function usePreview() {
   return useMutation({
     mutationFn: (s: Selection) => api<Preview>("/promotions/preview", { method: "POST", body: s }),
   });
 }
 
+export interface PromoteInput {
+  selection: Selection;
+  expectedPreview: string;
+  gate?: Gate;
+  reason?: string;
+  /** An admin's reason for writing through a freeze. */
+  override?: string;
+}
+
+export type Decision =
+  | { id: number; verdict: "approve"; comment?: string; override?: string }
+  | { id: number; verdict: "reject"; comment: string; override?: string }
+  | { id: number; verdict: "revert"; force?: boolean; reason?: string; override?: string };
+
+const decisionBody = (d: Decision) => {
+  if (d.verdict === "revert")
+    return { ...(d.force ? { force: true } : {}), ...(d.reason ? { reason: d.reason } : {}) };
+  return d.comment?.trim() ? { comment: d.comment.trim() } : {};
+};
+
 export function usePromotionActions() {
   const client = useQueryClient();
-  const refresh = () => client.invalidateQueries({ queryKey: ["promotions"] });
+  const refresh = () => {
+    void client.invalidateQueries({ queryKey: keys.all });
+    // A promotion rewrites flag states: the overview and flag pages should show them at once.
+    void client.invalidateQueries({ queryKey: queryKeys.flags });
+    void client.invalidateQueries({ queryKey: queryKeys.environments });
+  };
   const promote = useMutation({
-    mutationFn: (input: Selection & { expectedPreview: string; gate?: { type: "approval" } }) =>
-      api<{ id: number; status: string }>("/promotions", { method: "POST", body: input }),
+    mutationFn: ({ selection, expectedPreview, gate, reason, override }: PromoteInput) =>
+      api<{ id: number; status: PromotionStatus }>("/promotions", {
+        method: "POST",
+        body: { ...selection, expectedPreview, ...(gate ? { gate } : {}), ...(reason ? { reason } : {}) },
+        headers: overrideHeaders(override),
+      }),
     onSuccess: refresh,
   });
   const decide = useMutation({
-    mutationFn: ({
-      id,
-      verdict,
-      comment,
-    }: {
-      id: number;
-      verdict: "approve" | "reject" | "revert";
-      comment?: string;
-    }) =>
-      api(`/promotions/${id}/${verdict}`, {
+    mutationFn: (d: Decision) =>
+      api<{ id: number; status: PromotionStatus }>(`/promotions/${d.id}/${d.verdict}`, {
         method: "POST",
-        body:
-          verdict === "reject"
-            ? { comment: comment || "rejected in the admin UI" }
-            : comment
-              ? { comment }
-              : {},
+        body: decisionBody(d),
+        headers: overrideHeaders(d.override),
       }),
-    onSuccess: refresh,
+    onSettled: refresh,
   });
   return { promote, decide };
 }

@@ -1,0 +1,158 @@
+import { cleanup, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { FlagState } from "../api/types.js";
+import { type MockAnswer, mockApi } from "../testing/mock-api.js";
+import { renderAt } from "../testing/render.js";
+import type { ChangeRequest } from "./api.js";
+import { ChangeRequestsPage } from "./ChangeRequestsPage.js";
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+const production = {
+  key: "production",
+  name: "production",
+  sortOrder: 2,
+  color: null,
+  corsOrigins: [],
+  requiresApproval: true,
+  rulesetVersion: 1,
+  version: 1,
+  createdAt: "",
+};
+const live: FlagState = {
+  flag: "new-checkout",
+  environment: "production",
+  on: false,
+  offVariation: "off",
+  targets: [],
+  rules: [],
+  fallthrough: { variation: "off" },
+  prerequisites: [],
+  shadow: null,
+  version: 4,
+  updatedAt: "2026-05-01T10:00:00Z",
+  updatedBy: "cy",
+};
+const request = (overrides: Partial<ChangeRequest> = {}): ChangeRequest => ({
+  id: 5,
+  environment: "production",
+  flag: "new-checkout",
+  changes: { on: true },
+  baseVersion: 4,
+  reason: "launch day",
+  status: "pending",
+  requestedBy: "ana",
+  decidedBy: null,
+  decidedAt: null,
+  comments: [{ by: "cy", at: "2026-05-01T10:05:00Z", text: "after the 11:00 deploy please" }],
+  createdAt: "2026-05-01T10:01:00Z",
+  ...overrides,
+});
+
+function api(
+  me: { name: string; role: string },
+  requests: ChangeRequest[],
+  extra: Record<string, MockAnswer> = {},
+) {
+  return mockApi({
+    "GET /api/v1/auth/me": { json: { type: "user", id: "1", ...me } },
+    "GET /api/v1/environments": { json: { environments: [production] } },
+    "GET /api/v1/change-requests": { json: { changeRequests: requests } },
+    "GET /api/v1/environments/production/flags/new-checkout": { json: live },
+    ...extra,
+  });
+}
+
+describe("ChangeRequestsPage", () => {
+  it("shows a pending request's requester, reason, diff against what is live and its comments", async () => {
+    api({ name: "bo", role: "editor" }, [request()]);
+    renderAt(<ChangeRequestsPage />, "/change-requests");
+    const card = await screen.findByRole("article", { name: /#5 new-checkout in production/ });
+    expect(card.textContent).toContain("Requested by ana");
+    expect(card.textContent).toContain("launch day");
+    const diff = await within(card).findByRole("table", { name: /live now → requested/ });
+    const row = within(diff).getByRole("row", { name: /^on/ });
+    expect(row.textContent).toContain("false");
+    expect(row.textContent).toContain("true");
+    const comments = within(card).getByRole("list", { name: "Comments on #5" });
+    expect(comments.textContent).toContain("after the 11:00 deploy please");
+  });
+
+  it("lets another editor approve with a comment, sent with the decision", async () => {
+    const mock = api({ name: "bo", role: "editor" }, [request()], {
+      "POST /api/v1/change-requests/5/approve": {
+        json: { changeRequest: request({ status: "applied", decidedBy: "bo" }), applied: {} },
+      },
+    });
+    renderAt(<ChangeRequestsPage />, "/change-requests");
+    const card = await screen.findByRole("article", { name: /#5/ });
+    await userEvent.type(within(card).getByRole("textbox", { name: "Comment on #5" }), "looks right");
+    await userEvent.click(within(card).getByRole("button", { name: "Approve #5" }));
+    await waitFor(() =>
+      expect(mock.calls.find((c) => c.path === "/api/v1/change-requests/5/approve")?.body).toEqual({
+        comment: "looks right",
+      }),
+    );
+  });
+
+  it("shows the requester no Approve button for their own request, only Reject", async () => {
+    api({ name: "ana", role: "editor" }, [request()]);
+    renderAt(<ChangeRequestsPage />, "/change-requests");
+    const card = await screen.findByRole("article", { name: /#5/ });
+    await within(card).findByRole("button", { name: "Reject #5" });
+    expect(within(card).queryByRole("button", { name: "Approve #5" })).toBeNull();
+    expect(card.textContent).toContain("another editor or admin must approve it");
+  });
+
+  it("lets viewers comment but not decide", async () => {
+    const mock = api({ name: "vi", role: "viewer" }, [request()], {
+      "POST /api/v1/change-requests/5/comments": { json: request() },
+    });
+    renderAt(<ChangeRequestsPage />, "/change-requests");
+    const card = await screen.findByRole("article", { name: /#5/ });
+    await within(card).findByText(/Viewers can comment/);
+    expect(within(card).queryByRole("button", { name: /Approve|Reject/ })).toBeNull();
+    await userEvent.type(within(card).getByRole("textbox", { name: "Comment on #5" }), "why now?");
+    await userEvent.click(within(card).getByRole("button", { name: "Add comment" }));
+    await waitFor(() =>
+      expect(mock.calls.find((c) => c.path === "/api/v1/change-requests/5/comments")?.body).toEqual({
+        text: "why now?",
+      }),
+    );
+  });
+
+  it("warns when the flag changed since the request, and lists decided ones apart", async () => {
+    api({ name: "bo", role: "editor" }, [
+      request({ baseVersion: 3 }),
+      request({
+        id: 4,
+        status: "rejected",
+        decidedBy: "bo",
+        decidedAt: "2026-05-01T09:00:00Z",
+        comments: [],
+      }),
+    ]);
+    renderAt(<ChangeRequestsPage />, "/change-requests");
+    const pending = await screen.findByRole("article", { name: /#5/ });
+    expect((await within(pending).findByText(/changed since this was requested/)).textContent).toContain(
+      "version 3 → 4",
+    );
+    const decided = screen.getByRole("region", { name: "Decided" });
+    const rejected = within(decided).getByRole("article", { name: /#4/ });
+    expect(rejected.textContent).toContain("rejected by bo");
+    expect(within(rejected).queryByRole("button", { name: /Approve|Reject/ })).toBeNull();
+  });
+
+  it("lists one environment's requests when the URL names it", async () => {
+    const mock = api({ name: "bo", role: "editor" }, []);
+    renderAt(<ChangeRequestsPage />, "/change-requests?environment=production");
+    await screen.findByText("Nothing is waiting for approval.");
+    expect(mock.calls.find((c) => c.path === "/api/v1/change-requests")?.search).toBe(
+      "?environment=production",
+    );
+  });
+});
