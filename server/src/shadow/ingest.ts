@@ -5,10 +5,10 @@
 import { jsonb } from "../db/json.js";
 import type { AppDeps } from "../deps.js";
 import { BatchedWriter } from "../sdk/batched-writer.js";
+import { MAX_SAMPLES_KEPT } from "./samples.js";
 import type { ShadowFlagInput } from "./schemas.js";
 
 const MINUTE_MS = 60_000;
-const MAX_SAMPLES = 20;
 
 type Pending = Omit<ShadowFlagInput, "samples"> & {
   environment: string;
@@ -41,7 +41,7 @@ export class ShadowRecorder extends BatchedWriter {
           minute,
           controlLatency: [...r.controlLatency],
           candidateLatency: [...r.candidateLatency],
-          samples: r.samples.slice(0, MAX_SAMPLES),
+          samples: r.samples.slice(0, MAX_SAMPLES_KEPT),
         });
         continue;
       }
@@ -58,7 +58,7 @@ export class ShadowRecorder extends BatchedWriter {
         p[k] += r[k];
       addInto(p.controlLatency, r.controlLatency);
       addInto(p.candidateLatency, r.candidateLatency);
-      p.samples.push(...r.samples.slice(0, MAX_SAMPLES - p.samples.length));
+      p.samples.push(...r.samples.slice(0, MAX_SAMPLES_KEPT - p.samples.length));
     }
   }
 

@@ -1,6 +1,7 @@
 /** @module zod schema of the shadow report SDKs post (core's `ShadowReport`). */
 import { SHADOW_LATENCY_BUCKETS_MS } from "@switchyard/core";
 import { z } from "zod";
+import { keepSamples } from "./samples.js";
 
 const count = z.number().int().nonnegative();
 const histogram = z
@@ -18,7 +19,8 @@ export const shadowFlagReportSchema = z.object({
   skipped: count,
   controlLatency: histogram,
   candidateLatency: histogram,
-  samples: z.array(z.object({ control: z.unknown(), candidate: z.unknown(), at: z.number() })).max(50),
+  // Samples never cost the counts: oversized values are truncated, surplus or malformed ones dropped.
+  samples: z.array(z.unknown()).catch([]).default([]).transform(keepSamples),
 });
 
 export const shadowReportSchema = z.object({

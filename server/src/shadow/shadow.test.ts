@@ -2,6 +2,7 @@ import { SHADOW_LATENCY_BUCKETS_MS } from "@switchyard/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestServer, json, read, type TestServer } from "../../test/harness.js";
 import { sdkServicesFor } from "../sdk/services.js";
+import { MAX_SAMPLES_KEPT, SAMPLE_PREVIEW_CHARS, SAMPLE_VALUE_CHARS } from "./samples.js";
 import { percentileMs } from "./summary.js";
 
 let t: TestServer;
@@ -82,6 +83,31 @@ describe("shadow reports", () => {
       headers: t.auth(),
     });
     expect(window.status).toBe(400);
+  });
+
+  it("keep the counts of a report whose mismatch samples are too big or too many, truncating the samples", async () => {
+    const huge = { lines: Array.from({ length: 5_000 }, (_, i) => ({ sku: `sku-${i}`, price: i })) };
+    const samples = [
+      { control: huge, candidate: { lines: [] }, at: 2_000 },
+      "not a sample",
+      ...Array.from({ length: 60 }, (_, i) => ({ control: i, candidate: i + 1, at: 1_000 + i })),
+    ];
+    const res = await t.request(
+      "/sdk/v1/shadow",
+      json("POST", report({ "search-ranking": flagReport({ samples }) }), { authorization: serverKey }),
+    );
+    expect(res.status).toBe(202);
+    await sdkServicesFor(t.deps).shadow.flush();
+    const body = await read(
+      await t.request("/api/v1/environments/staging/flags/search-ranking/shadow", { headers: t.auth() }),
+    );
+    expect(body.totals).toMatchObject({ calls: 100, shadowed: 10, matches: 9, mismatches: 1 });
+    expect(body.samples.length).toBeLessThanOrEqual(MAX_SAMPLES_KEPT);
+    const big = body.samples.find((s: { at: number }) => s.at === 2_000);
+    expect(big.candidate).toEqual({ lines: [] });
+    expect(big.control).toMatchObject({ truncated: true, bytes: JSON.stringify(huge).length });
+    expect(big.control.preview).toBe(JSON.stringify(huge).slice(0, SAMPLE_PREVIEW_CHARS));
+    expect(JSON.stringify(big).length).toBeLessThan(SAMPLE_VALUE_CHARS * 2);
   });
 
   it("percentiles come from the histogram's bucket bounds; overflow is unbounded (null)", () => {
