@@ -108,6 +108,15 @@ export function currentStep(state: StateFields, variations: Variation[]): StepVi
   };
 }
 
+/** The step, or null when the flag's variations give it no candidate and control (never throws). */
+export function stepOf(state: StateFields, variations: Variation[]): Step | null {
+  try {
+    return currentStep(state, variations).step;
+  } catch {
+    return null;
+  }
+}
+
 const percent = (value: number | undefined, fallback: number, field: string): number => {
   const p = value ?? fallback;
   if (!Number.isFinite(p) || p < 0 || p > 100) throw new StepError("Must be a percentage 0–100.", field);

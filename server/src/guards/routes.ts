@@ -20,12 +20,9 @@ const GuardInputSchema = z
       .positive()
       .openapi({ description: "A rate (0.01 = 1%) or, for latency, a ratio (1.5)." }),
     action: z.enum(["kill", "stop_ramp"]),
-    alpha: z
-      .number()
-      .gt(0)
-      .max(0.2)
-      .optional()
-      .openapi({ description: "Bound on the false-trip rate (0.01)." }),
+    alpha: z.number().gt(0).max(0.2).optional().openapi({
+      description: "Bound on the false-trip probability per million trials at or below the limit (0.01).",
+    }),
   })
   .strict()
   .superRefine((g, ctx) => {
@@ -59,8 +56,11 @@ const GuardSchema = z.object({
   status: z.enum(["green", "tripped"]),
   trials: z.number(),
   events: z.number(),
-  llr: z.number(),
+  llr: z
+    .number()
+    .openapi({ description: "The sequential test's statistic; the guard trips at `threshold`." }),
   threshold: z.number(),
+  step: z.string().nullable().openapi({ description: "Dark-launch step the test's statistics are from." }),
   trippedAt: z.string().nullable(),
   trip: z.unknown(),
 });
