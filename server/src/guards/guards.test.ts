@@ -251,3 +251,58 @@ describe("the guards' test through the server", () => {
     );
   });
 });
+
+describe("re-arming a tripped guard", () => {
+  it("is explicit and audited: the guard watches again from scratch, the flag is left as it is", async () => {
+    const f = await shadowedFlag("rearm-me", [{ metric: "mismatch_rate", limit: 0.01, action: "kill" }]);
+    for (let i = 0; i < 10 && (await f.guards())[0].status === "green"; i++) {
+      await f.observe(report({ matches: 50, mismatches: 50 }));
+    }
+    expect((await f.guards())[0].status).toBe("tripped");
+    // The same settings again do not re-arm it.
+    const same = await t.request(
+      `${f.path}/guards`,
+      json("PUT", { guards: [{ metric: "mismatch_rate", limit: 0.01, action: "kill" }] }, t.auth()),
+    );
+    expect((await read(same)).guards[0].status).toBe("tripped");
+
+    const viewer = await t.createKey("admin", "viewer");
+    const forbidden = await t.request(`${f.path}/guards/rearm`, json("POST", {}, t.auth(viewer)));
+    expect(forbidden.status).toBe(403);
+
+    const res = await t.request(
+      `${f.path}/guards/rearm`,
+      json("POST", { metrics: ["mismatch_rate"], reason: "fixed the rounding" }, t.auth()),
+    );
+    expect(res.status).toBe(200);
+    const body = await read(res);
+    expect(body.rearmed).toHaveLength(1);
+    expect(body.guards[0]).toMatchObject({
+      status: "green",
+      trials: 0,
+      llr: 0,
+      trippedAt: null,
+      step: "off",
+    });
+    expect((await read(await t.request(f.path, { headers: t.auth() }))).on).toBe(false);
+
+    const audit = await read(
+      await t.request("/api/v1/audit?flag=rearm-me&action=guard.rearm", { headers: t.auth() }),
+    );
+    expect(audit.entries).toHaveLength(1);
+    expect(audit.entries[0]).toMatchObject({
+      reason: "fixed the rounding",
+      before: [{ status: "tripped" }],
+      after: [{ status: "green", trials: 0 }],
+    });
+
+    const again = await t.request(`${f.path}/guards/rearm`, json("POST", {}, t.auth()));
+    expect(again.status).toBe(409);
+    expect(again.headers.get("content-type")).toContain("application/problem+json");
+    expect((await read(again)).detail).toMatch(/nothing to re-arm/);
+
+    // Re-armed, it watches: a report steps it again.
+    await f.observe(report({ matches: 100, mismatches: 0 }));
+    expect((await f.guards())[0].trials).toBe(100);
+  });
+});

@@ -40,6 +40,13 @@ export interface GuardSettings {
   alpha: number;
 }
 
+/** The guard's rule in words: "mismatch rate > 1%". */
+export function ruleText(metric: GuardMetric, limit: number): string {
+  if (metric === "latency_p95_ratio") return `candidate p95 latency > ${limit}× control`;
+  const what = metric === "mismatch_rate" ? "mismatch rate" : "candidate error rate";
+  return `${what} > ${+(limit * 100).toFixed(3)}%`;
+}
+
 /** H0's boundary and the design alternative of a rate guard. */
 export const rateHypotheses = (limit: number): RateHypotheses => ({
   p0: limit,

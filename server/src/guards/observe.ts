@@ -15,16 +15,10 @@ import { lockState, stateView, writeState } from "../flags/state-store.js";
 import type { StateFields } from "../flags/validate-state.js";
 import type { ShadowFlagInput } from "../shadow/schemas.js";
 import { percentileMs } from "../shadow/summary.js";
-import { freshTest, type GuardTest, stepTest, thresholdOf } from "./metrics.js";
+import { freshTest, type GuardTest, ruleText, stepTest, thresholdOf } from "./metrics.js";
 import { type GuardRow, guardView } from "./store.js";
 
 type Deps = Omit<AppDeps, "rulesets">;
-
-const METRIC_TEXT = {
-  mismatch_rate: (limit: number) => `mismatch rate > ${+(limit * 100).toFixed(3)}%`,
-  error_rate: (limit: number) => `candidate error rate > ${+(limit * 100).toFixed(3)}%`,
-  latency_p95_ratio: (limit: number) => `candidate p95 latency > ${limit}× control`,
-};
 
 class AlreadyTripped extends Error {}
 
@@ -152,7 +146,7 @@ function figuresOf(guard: GuardRow, edge: number | undefined) {
 }
 
 function reasonOf(guard: GuardRow, figures: ReturnType<typeof figuresOf>): string {
-  const rule = METRIC_TEXT[guard.metric](guard.limit);
+  const rule = ruleText(guard.metric, guard.limit);
   const done = guard.action === "kill" ? "flag killed" : "ramp stopped";
   if (!("controlP95AtMostMs" in figures)) {
     return `${rule}: ${figures.events} of ${figures.trials} (${(figures.observedRate * 100).toFixed(2)}%); ${done}`;
@@ -171,7 +165,7 @@ async function trip(deps: Deps, guardId: number, edge: number | undefined): Prom
     .selectAll()
     .where("id", "=", guardId)
     .executeTakeFirstOrThrow();
-  const rule = METRIC_TEXT[guard.metric](guard.limit);
+  const rule = ruleText(guard.metric, guard.limit);
   const actor: Actor = { type: "guard", id: String(guard.id), name: `guard: ${rule}`, role: "editor" };
   const figures = figuresOf(guard, edge);
   await commitChange(
