@@ -306,3 +306,49 @@ describe("re-arming a tripped guard", () => {
     expect((await f.guards())[0].trials).toBe(100);
   });
 });
+
+describe("a kill by a guard is a kill", () => {
+  it("is audited as flag.kill by the guard too, so a webhook subscribed to flag.kill alone hears it", async () => {
+    const hook = await t.request(
+      "/api/v1/webhooks",
+      json(
+        "POST",
+        {
+          name: "kills only",
+          url: "http://127.0.0.1:9/hook",
+          events: ["flag.kill"],
+          environment: "production",
+        },
+        t.auth(),
+      ),
+    );
+    expect(hook.status).toBe(201);
+    const hookId = (await read(hook)).id;
+    const f = await shadowedFlag("killed-by-guard", [{ metric: "error_rate", limit: 0.005, action: "kill" }]);
+    for (let i = 0; i < 10 && (await f.guards())[0].status === "green"; i++) {
+      await f.observe(report({ matches: 80, candidateErrors: 20 }));
+    }
+    expect((await f.guards())[0].status).toBe("tripped");
+
+    const kills = await read(
+      await t.request("/api/v1/audit?flag=killed-by-guard&action=flag.kill", { headers: t.auth() }),
+    );
+    expect(kills.entries).toHaveLength(1);
+    expect(kills.entries[0]).toMatchObject({
+      actor: { type: "guard", name: "guard: candidate error rate > 0.5%" },
+      environment: "production",
+      before: { on: true },
+      after: { on: false, trippedBy: { metric: "error_rate", limit: 0.005, action: "kill" } },
+    });
+    expect(kills.entries[0].reason).toMatch(/candidate error rate > 0\.5%: \d+ of \d+/);
+    const trip = await read(
+      await t.request("/api/v1/audit?flag=killed-by-guard&action=guard.trip", { headers: t.auth() }),
+    );
+    expect(trip.entries[0].at).toBe(kills.entries[0].at); // one transaction
+
+    const deliveries = (
+      await read(await t.request(`/api/v1/webhooks/${hookId}/deliveries`, { headers: t.auth() }))
+    ).deliveries;
+    expect(deliveries.map((d: { event: string }) => d.event)).toEqual(["flag.kill"]);
+  });
+});

@@ -3,7 +3,8 @@
  * (rows locked, so instances never double-count or both trip); the test starts afresh when the flag is at
  * another dark-launch step than the one its statistics were gathered at. A guard whose test crosses its
  * threshold trips in one transaction with its action — the flag killed, or its ramp stopped — and an audit
- * entry by the guard with the figures that tripped it, published to SDKs like any change.
+ * entry by the guard with the figures that tripped it (`guard.trip`, and for a kill `flag.kill` too),
+ * published to SDKs like any change.
  */
 import type { Actor } from "../auth/actor.js";
 import { commitChange, type Trx } from "../changes/commit.js";
@@ -11,10 +12,11 @@ import { stepOf } from "../dark-launch/steps.js";
 import { jsonb } from "../db/json.js";
 import type { GuardAction } from "../db/schema.js";
 import type { AppDeps } from "../deps.js";
-import { lockState, stateView, writeState } from "../flags/state-store.js";
+import { type FlagStateView, lockState, stateView, writeState } from "../flags/state-store.js";
 import type { StateFields } from "../flags/validate-state.js";
 import type { ShadowFlagInput } from "../shadow/schemas.js";
 import { percentileMs } from "../shadow/summary.js";
+import { enqueueWebhooks, notifyQueued } from "../webhooks/outbox.js";
 import { freshTest, type GuardTest, ruleText, stepTest, thresholdOf } from "./metrics.js";
 import { type GuardRow, guardView } from "./store.js";
 
@@ -168,7 +170,8 @@ async function trip(deps: Deps, guardId: number, edge: number | undefined): Prom
   const rule = ruleText(guard.metric, guard.limit);
   const actor: Actor = { type: "guard", id: String(guard.id), name: `guard: ${rule}`, role: "editor" };
   const figures = figuresOf(guard, edge);
-  await commitChange(
+  const reason = reasonOf(guard, figures);
+  const { result } = await commitChange(
     deps,
     {
       actor,
@@ -177,7 +180,7 @@ async function trip(deps: Deps, guardId: number, edge: number | undefined): Prom
       targetKey: guard.flag_key,
       environment: guard.environment_key,
       flag: guard.flag_key,
-      reason: reasonOf(guard, figures),
+      reason,
       before: (r: { before: unknown }) => r.before,
       after: (r: { after: unknown }) => r.after,
       affects: [{ environment: guard.environment_key, flags: [guard.flag_key] }],
@@ -199,10 +202,56 @@ async function trip(deps: Deps, guardId: number, edge: number | undefined): Prom
       const before = await lockState(trx, guard.environment_key, guard.flag_key);
       const current = stateView(before);
       const next = afterTrip(current, guard.action);
-      const after = await writeState(trx, before, next, actor, deps.now());
-      return { before: { state: current }, after: { state: stateView(after), guard: guardView(tripped) } };
+      const after = stateView(await writeState(trx, before, next, actor, deps.now()));
+      const queued =
+        guard.action === "kill"
+          ? await auditKill(trx, actor, reason, current, { ...after, trippedBy: figures })
+          : 0;
+      return { before: { state: current }, after: { state: after, guard: guardView(tripped) }, queued };
     },
   );
+  if (result.queued > 0) notifyQueued();
+}
+
+/**
+ * A guard's kill is a kill: besides `guard.trip`, the same transaction records `flag.kill` by the guard
+ * (the figures in `after.trippedBy`) and queues its webhooks, so whatever listens to kills hears it.
+ * Returns how many deliveries it queued.
+ */
+async function auditKill(trx: Trx, actor: Actor, reason: string, before: FlagStateView, after: unknown) {
+  const entry = {
+    action: "flag.kill",
+    targetType: "flag_state",
+    targetKey: before.flag,
+    environment: before.environment,
+    flag: before.flag,
+    reason,
+    before,
+    after,
+  };
+  const audit = await trx
+    .insertInto("audit_log")
+    .values({
+      actor_type: actor.type,
+      actor_id: actor.id,
+      actor_name: actor.name,
+      action: entry.action,
+      target_type: entry.targetType,
+      target_key: entry.targetKey,
+      environment_key: entry.environment,
+      flag_key: entry.flag,
+      reason,
+      before: jsonb(before),
+      after: jsonb(after),
+    })
+    .returning(["id", "at"])
+    .executeTakeFirstOrThrow();
+  return enqueueWebhooks(trx, {
+    ...entry,
+    auditId: audit.id,
+    at: new Date(audit.at),
+    actor: { type: actor.type, id: actor.id, name: actor.name },
+  });
 }
 
 /** `kill` turns the flag off; `stop_ramp` serves the control wherever the candidate was served. */
