@@ -3,9 +3,9 @@
  * histograms both paths report, with neither p95 known in advance.
  *
  * For each edge e of the fine scale it makes two claims, each a CUSUM family (cusum.ts):
- * - control: P(control > e) < 5%, i.e. control p95 ≤ e — H0: P(control > e) ≥ 5%, alternative 2.5%;
+ * - control: P(control > e) < 5%, i.e. control p95 ≤ e — H0: P(control > e) ≥ 5%, alternative 3.33%;
  *   control calls that may be above e (any bucket reaching above it) count as above.
- * - candidate: P(candidate > limit·e) > 5%, i.e. candidate p95 > limit·e — H0: ≤ 5%, alternative 10%;
+ * - candidate: P(candidate > limit·e) > 5%, i.e. candidate p95 > limit·e — H0: ≤ 5%, alternative 7.5%;
  *   only candidate calls in buckets wholly above limit·e count as above.
  * It trips when, for one edge, both claims cross the threshold: then candidate p95 > limit·e ≥ limit ×
  * control p95. Counting conservatively keeps both families valid on either histogram scale. Within a
@@ -17,8 +17,9 @@ import { edgesOf, FINE_LATENCY_BUCKETS_MS } from "../shadow/latency-buckets.js";
 import { likelihoodRatioTest } from "./cusum.js";
 
 const TAIL = 0.05;
-const controlClaim = likelihoodRatioTest({ p0: TAIL, p1: TAIL / 2 });
-const candidateClaim = likelihoodRatioTest({ p0: TAIL, p1: TAIL * 2 });
+// Design alternatives 1.5× away on the tail, as for the rate guards.
+const controlClaim = likelihoodRatioTest({ p0: TAIL, p1: TAIL / 1.5 });
+const candidateClaim = likelihoodRatioTest({ p0: TAIL, p1: TAIL * 1.5 });
 /** The control edges tested: the fine scale's (a coarse histogram counts conservatively on them). */
 export const LATENCY_EDGES = FINE_LATENCY_BUCKETS_MS;
 export const LATENCY_FAMILIES = 2;
