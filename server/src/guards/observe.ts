@@ -224,6 +224,8 @@ async function auditKill(trx: Trx, actor: Actor, reason: string, before: FlagSta
     targetType: "flag_state",
     targetKey: before.flag,
     environment: before.environment,
+    // What webhooks scoped to an environment match on, once the outbox reads a change's environments.
+    environments: [before.environment],
     flag: before.flag,
     reason,
     before,
