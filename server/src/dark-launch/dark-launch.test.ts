@@ -2,6 +2,7 @@ import { evaluate } from "@switchyard/core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestServer, json, read, type TestServer } from "../../test/harness.js";
 import type { StateFields } from "../flags/validate-state.js";
+import { afterTrip, observeShadowReport } from "../guards/observe.js";
 import { advance, currentStep, PILOT_RULE_ID } from "./steps.js";
 
 const variations = [
@@ -43,6 +44,16 @@ describe("the dark-launch path, as state", () => {
     expect(done.shadow).toMatchObject({ sampleRate: 0, candidateVariation: "on" });
     expect(done.rules).toEqual([]);
     expect(() => advance(done, variations, {})).toThrow(/no next step/);
+  });
+
+  it("reads what is served after a guard stopped the ramp: the old code everywhere is the shadow step", () => {
+    const pilot = advance(advance(fresh, variations, {}), variations, { segment: "pilot-users" });
+    const stopped = afterTrip(pilot, "stop_ramp");
+    expect(stopped.rules[0]).toMatchObject({ id: PILOT_RULE_ID, serve: { variation: "off" } });
+    expect(currentStep(stopped, variations)).toMatchObject({ step: "shadow", next: "pilot" });
+    const rollout = advance(pilot, variations, { percentage: 30 });
+    expect(currentStep(afterTrip(rollout, "stop_ramp"), variations).step).toBe("shadow");
+    expect(currentStep(afterTrip(rollout, "kill"), variations).step).toBe("off");
   });
 
   it("keeps rules it does not own and refuses a pilot step without a segment", () => {
@@ -159,5 +170,68 @@ describe("dark launch over HTTP", () => {
     const viewer = await t.createKey("admin", "viewer");
     const forbidden = await t.request(`${path}/advance`, json("POST", { to: "shadow" }, t.auth(viewer)));
     expect(forbidden.status).toBe(403);
+  });
+});
+
+describe("moving on after a guard tripped", () => {
+  const flagPath = "/api/v1/environments/production/flags/guarded-move";
+  const badReport = {
+    calls: 100,
+    shadowed: 100,
+    matches: 40,
+    mismatches: 60,
+    candidateErrors: 0,
+    controlErrors: 0,
+    timeouts: 0,
+    skipped: 0,
+    controlLatency: [],
+    candidateLatency: [],
+    samples: [],
+  };
+  const guardsNow = async () =>
+    (await read(await t.request(`${flagPath}/guards`, { headers: t.auth() }))).guards;
+
+  it("is refused with 409 naming the trip until acknowledged; then the guard is re-armed and watches again", async () => {
+    await t.request(
+      "/api/v1/flags",
+      json("POST", { key: "guarded-move", name: "g", kind: "boolean" }, t.auth()),
+    );
+    expect((await t.request(`${flagPath}/dark-launch/advance`, json("POST", {}, t.auth()))).status).toBe(200);
+    await t.request(
+      `${flagPath}/guards`,
+      json("PUT", { guards: [{ metric: "mismatch_rate", limit: 0.01, action: "kill" }] }, t.auth()),
+    );
+    for (let i = 0; i < 10 && (await guardsNow())[0].status === "green"; i++) {
+      await observeShadowReport(t.deps, "production", { "guarded-move": badReport });
+    }
+    const view = await read(await t.request(`${flagPath}/dark-launch`, { headers: t.auth() }));
+    expect(view).toMatchObject({ step: "off", trippedGuards: [{ metric: "mismatch_rate", action: "kill" }] });
+
+    const refused = await t.request(
+      `${flagPath}/dark-launch/advance`,
+      json("POST", { to: "shadow" }, t.auth()),
+    );
+    expect(refused.status).toBe(409);
+    expect(refused.headers.get("content-type")).toContain("application/problem+json");
+    const problem = await read(refused);
+    expect(problem.detail).toMatch(/mismatch rate > 1%" tripped at .* killed the flag.*rearmGuards/);
+    expect(problem.trippedGuards[0]).toMatchObject({ metric: "mismatch_rate", status: "tripped" });
+    expect((await read(await t.request(flagPath, { headers: t.auth() }))).on).toBe(false);
+
+    const moved = await t.request(
+      `${flagPath}/dark-launch/advance`,
+      json("POST", { to: "shadow", rearmGuards: true }, t.auth()),
+    );
+    expect(moved.status).toBe(200);
+    expect((await read(moved)).darkLaunch.step).toBe("shadow");
+    expect((await guardsNow())[0]).toMatchObject({ status: "green", trials: 0 });
+    const audit = await read(
+      await t.request("/api/v1/audit?flag=guarded-move&action=guard.rearm", { headers: t.auth() }),
+    );
+    expect(audit.entries[0].reason).toBe("Acknowledged to move the dark launch: off → shadow");
+    await observeShadowReport(t.deps, "production", {
+      "guarded-move": { ...badReport, matches: 100, mismatches: 0 },
+    });
+    expect((await guardsNow())[0]).toMatchObject({ status: "green", trials: 100, step: "shadow" });
   });
 });

@@ -1,22 +1,26 @@
 /**
  * @module `/api/v1/environments/{env}/flags/{flag}/dark-launch`: where a flag is on the strangler path
  * (see steps.ts) and the one-click move to the next step, saved as an ordinary versioned state edit.
+ * While a guard of the flag is tripped the move is refused (409, naming the trip) unless it says
+ * `rearmGuards: true`: then the guards are re-armed (audited) before the move, so they watch the new step.
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../auth/context.js";
 import { editorForWrites } from "../auth/middleware.js";
 import { ChangeRequestSchema } from "../change-requests/routes.js";
 import { submitStateChange } from "../change-requests/store.js";
-import { baseVersion } from "../changes/version.js";
+import { assertVersion, baseVersion } from "../changes/version.js";
 import type { AppDeps } from "../deps.js";
 import { FlagStateSchema } from "../flags/schemas.js";
 import { getState } from "../flags/state-store.js";
 import { getFlag } from "../flags/store.js";
 import type { StateFields } from "../flags/validate-state.js";
+import { GuardTrippedError, rearmGuards, trippedGuards, tripSentence } from "../guards/rearm.js";
 import {
   ifMatchHeader,
   jsonBody,
   jsonResponse,
+  ProblemSchema,
   RulesetVersionsSchema,
   standardProblems,
   writeProblems,
@@ -36,12 +40,23 @@ const StepViewSchema = z.object({
   pilotSegment: z.string().nullable(),
   shadowSampleRate: z.number(),
 });
+const TrippedGuardSchema = z.object({
+  id: z.number().int(),
+  metric: z.enum(["mismatch_rate", "error_rate", "latency_p95_ratio"]),
+  limit: z.number(),
+  action: z.enum(["kill", "stop_ramp"]),
+  trippedAt: z.string().nullable(),
+  trip: z.unknown(),
+});
 const DarkLaunchSchema = StepViewSchema.extend({
   environment: z.string(),
   flag: z.string(),
   version: z.number().int(),
   /** Done in every environment: the old code path and the flag can be removed. */
   readyForRemoval: z.boolean(),
+  trippedGuards: z.array(TrippedGuardSchema).openapi({
+    description: "Guards that tripped and no longer watch; moving on needs `rearmGuards: true`.",
+  }),
 });
 const AdvanceSchema = z
   .object({
@@ -53,6 +68,9 @@ const AdvanceSchema = z
     control: z.string().min(1).optional(),
     version: z.number().int().optional(),
     reason: z.string().max(1000).optional(),
+    rearmGuards: z.boolean().optional().openapi({
+      description: "Acknowledge tripped guards: re-arm them and move on (else 409 while any is).",
+    }),
   })
   .strict();
 const tags = ["Dark launch"];
@@ -83,6 +101,14 @@ const advanceRoute = createRoute({
     ),
     202: jsonResponse(z.object({ changeRequest: ChangeRequestSchema }), "Filed as a change request"),
     ...writeProblems,
+    409: {
+      description: "A stale version (`current`), or a tripped guard not acknowledged (`trippedGuards`).",
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema.extend({ trippedGuards: z.array(TrippedGuardSchema).optional() }),
+        },
+      },
+    },
   },
 });
 
@@ -122,18 +148,45 @@ export function darkLaunchRoutes(deps: AppDeps) {
         return false;
       }
     });
-    return c.json({ environment: env, flag, version: state.version, readyForRemoval, ...view }, 200);
+    const tripped = (await trippedGuards(deps, env, flag)).map(
+      ({ id, metric, limit, action, trippedAt, trip }) => ({
+        id,
+        metric,
+        limit,
+        action,
+        trippedAt,
+        trip,
+      }),
+    );
+    return c.json(
+      { environment: env, flag, version: state.version, readyForRemoval, trippedGuards: tripped, ...view },
+      200,
+    );
   });
 
   app.openapi(advanceRoute, async (c) => {
     const { env, flag } = c.req.valid("param");
-    const { version, reason, ...input } = c.req.valid("json");
+    const { version, reason, rearmGuards: acknowledged, ...input } = c.req.valid("json");
     const [definition, state] = await Promise.all([getFlag(deps, flag), getState(deps, env, flag)]);
     const before = stepping(() => currentStep(state, definition.variations));
     const next = stepping(() => advance(fieldsOf(state), definition.variations, input));
     const after = stepping(() => currentStep(next, definition.variations));
     // The edit is based on the state just read unless the caller names a version (then a stale one is a 409).
     const base = baseVersion(c, version) ?? state.version;
+    const tripped = await trippedGuards(deps, env, flag);
+    if (tripped.length > 0 && !acknowledged) {
+      throw new GuardTrippedError(
+        `${tripped.map(tripSentence).join(" ")} It no longer watches ${flag} in ${env}: re-arm it ` +
+          "(POST …/guards/rearm) or send rearmGuards: true to re-arm it with this move.",
+        tripped,
+      );
+    }
+    if (tripped.length > 0) {
+      assertVersion(base, state.version, state); // a stale move re-arms nothing
+      await rearmGuards(deps, c.get("actor"), env, flag, {
+        reason: `Acknowledged to move the dark launch: ${before.step} → ${describe(after)}`,
+      });
+    }
     const outcome = await submitStateChange(
       deps,
       c.get("actor"),

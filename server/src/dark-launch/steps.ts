@@ -3,8 +3,9 @@
  * read from its state and moved one step by rewriting that state. Pure: the routes save the result through
  * the ordinary state write (validation, versions, audit, delivery).
  *
- * The step is not stored: it is what the state serves. A rule with the id {@link PILOT_RULE_ID} serves the
- * candidate to a segment; a fallthrough rollout splits everyone else; a fallthrough of the candidate is done.
+ * The step is not stored: it is what the state serves. A rule with the id {@link PILOT_RULE_ID} serving the
+ * candidate to a segment is the pilot; a fallthrough rollout splits everyone else; a fallthrough of the
+ * candidate is done.
  */
 import type { Rule, Serve, ShadowRule, Variation } from "@switchyard/core";
 import type { StateFields } from "../flags/validate-state.js";
@@ -86,13 +87,15 @@ export function currentStep(state: StateFields, variations: Variation[]): StepVi
   const share = candidateShare(state.fallthrough, roles.candidate);
   const pilot = state.rules.find((r) => r.id === PILOT_RULE_ID);
   const pilotSegment = (pilot?.clauses[0]?.values[0] as string | undefined) ?? null;
+  // A pilot rule serving the old code (a guard stopped the ramp) is no pilot step: the step is what is served.
+  const piloting = pilot !== undefined && candidateShare(pilot.serve, roles.candidate) > 0;
   const step: Step = !state.on
     ? "off"
     : share >= BUCKETS
       ? "done"
       : share > 0
         ? "rollout"
-        : pilot
+        : piloting
           ? "pilot"
           : state.shadow && state.shadow.sampleRate > 0
             ? "shadow"
@@ -106,6 +109,15 @@ export function currentStep(state: StateFields, variations: Variation[]): StepVi
     pilotSegment,
     shadowSampleRate: ((state.shadow?.sampleRate ?? 0) / BUCKETS) * 100,
   };
+}
+
+/** The step, or null when the flag's variations give it no candidate and control (never throws). */
+export function stepOf(state: StateFields, variations: Variation[]): Step | null {
+  try {
+    return currentStep(state, variations).step;
+  } catch {
+    return null;
+  }
 }
 
 const percent = (value: number | undefined, fallback: number, field: string): number => {

@@ -275,11 +275,19 @@ export interface GuardsTable {
   action: GuardAction;
   alpha: number;
   status: Generated<"green" | "tripped">;
+  /** The test's statistic: its highest CUSUM score (for latency, over the edges both paths confirm). */
   llr: Generated<number>;
   trials: Generated<string | number>;
   events: Generated<string | number>;
-  /** Control latency histogram seen so far: the latency guard's reference p95. */
+  /** CUSUM scores: one for a rate guard; for latency, one per edge for the control, then the candidate. */
+  scores: ColumnType<number[], number[] | undefined, number[]>;
+  /** Trials since the scores last restarted (they restart at most once per RESTART_TRIALS). */
+  since_restart: Generated<string | number>;
+  /** Latency histograms of both paths since the test started. */
   control_latency: ColumnType<number[], number[] | undefined, number[]>;
+  candidate_latency: ColumnType<number[], number[] | undefined, number[]>;
+  /** The dark-launch step the statistics were gathered at; another step starts the test afresh. */
+  step: string | null;
   tripped_at: Timestamp | null;
   trip: Json<unknown> | null;
   created_at: CreatedAt;

@@ -4,7 +4,12 @@
  * checked against the database in `validate-state.ts`.
  */
 import { z } from "@hono/zod-openapi";
-import { BUCKET_COUNT, type JsonValue } from "@switchyard/core";
+import {
+  BUCKET_COUNT,
+  compileTrustedRuleset,
+  type JsonValue,
+  RULESET_FORMAT_VERSION,
+} from "@switchyard/core";
 
 export const KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 export const resourceKey = (what: string) =>
@@ -52,6 +57,42 @@ export const OperatorSchema = z.enum([
   "segmentMatch",
 ]);
 
+/**
+ * Why the evaluator would refuse a `matches` pattern, or undefined when it runs it. Core's guard
+ * (`safePattern`: `u` flag, length limit, no catastrophic backtracking) is not exported by
+ * `@switchyard/core`, so the pattern is compiled the way the evaluator compiles it — a one-rule flag —
+ * and the flag's compile error is the answer.
+ */
+export function patternProblem(pattern: string): string | undefined {
+  const compiled = compileTrustedRuleset({
+    formatVersion: RULESET_FORMAT_VERSION,
+    environment: "pattern-check",
+    version: 0,
+    segments: [],
+    flags: [
+      {
+        key: "p",
+        kind: "boolean",
+        variations: [{ key: "v", value: true }],
+        version: 0,
+        salt: "",
+        on: true,
+        offVariation: "v",
+        rules: [
+          {
+            id: "r",
+            clauses: [{ attribute: "a", op: "matches", values: [pattern] }],
+            serve: { variation: "v" },
+          },
+        ],
+        fallthrough: { variation: "v" },
+      },
+    ],
+  });
+  if (!compiled.ok) return compiled.errors[0];
+  return compiled.ruleset.flags.get("p")?.error?.message;
+}
+
 export const ClauseSchema = z
   .object({
     attribute: z.string().min(1).max(200),
@@ -63,11 +104,8 @@ export const ClauseSchema = z
   .superRefine((clause, ctx) => {
     if (clause.op === "matches") {
       for (const [i, value] of clause.values.entries()) {
-        try {
-          new RegExp(String(value));
-        } catch {
-          ctx.addIssue({ code: "custom", path: ["values", i], message: "is not a valid regular expression" });
-        }
+        const problem = typeof value === "string" ? patternProblem(value) : "a pattern is a string";
+        if (problem) ctx.addIssue({ code: "custom", path: ["values", i], message: problem });
       }
     }
   })

@@ -1,73 +1,95 @@
 /**
- * @module What each guard counts in a shadow report: trials and "bad" events for its sequential test.
+ * @module What each guard tests, and one report's step of its test.
  *
- * - `mismatch_rate`: compared calls (matches + mismatches); events are mismatches. Limit e.g. 0.01.
- * - `error_rate`: shadowed calls that finished or timed out; events are candidate errors and timeouts.
- * - `latency_p95_ratio`: "the candidate's p95 is above limit × the control's p95" is the same statement as
- *   "more than 5% of candidate calls take longer than limit × control p95". So each candidate call is a
- *   trial and it is an event when it falls in a latency bucket entirely above that threshold (conservative:
- *   a bucket straddling it does not count), tested against a rate of 5% — with the control's p95 taken from
- *   every control latency the guard has seen so far.
+ * - `mismatch_rate` (limit e.g. 0.01): trials are compared calls (matches + mismatches), events mismatches.
+ * - `error_rate` (limit e.g. 0.005): trials are shadowed calls that finished or timed out, events candidate
+ *   errors and timeouts.
+ *   Both test H0: rate ≤ limit against the design alternative 1.5 × limit (limit + half the way to 1 above
+ *   a limit of 50%), one CUSUM score (cusum.ts).
+ * - `latency_p95_ratio` (limit e.g. 1.5): candidate p95 > limit × control p95, see latency.ts.
  */
-import { SHADOW_LATENCY_BUCKETS_MS } from "@switchyard/core";
 import type { GuardMetric } from "../db/schema.js";
+import { addHistograms } from "../shadow/latency-buckets.js";
 import type { ShadowFlagInput } from "../shadow/schemas.js";
+import { type Cusum, cusumStep, logLikelihoodRatio, type RateHypotheses, tripThreshold } from "./cusum.js";
+import { LATENCY_FAMILIES, latencyIncrements, latencyStatistic, tailsOf } from "./latency.js";
 
-export interface GuardCounts {
+/** A guard's running test: what the row keeps between reports. */
+export interface GuardTest extends Cusum {
   trials: number;
   events: number;
+  /** The statistic that trips at the threshold (the rate score; for latency the best edge's). */
+  statistic: number;
+  controlLatency: number[];
+  candidateLatency: number[];
 }
 
-/** The SPRT's rates for a guard: H1 at the limit (p1), H0 at half of it (p0) — for latency, on the 5% tail. */
-export function testedRates(metric: GuardMetric, limit: number): { limit: number; acceptable: number } {
-  return metric === "latency_p95_ratio"
-    ? { limit: 0.05, acceptable: 0.025 }
-    : { limit, acceptable: limit / 2 };
+export const freshTest = (): GuardTest => ({
+  scores: [],
+  sinceRestart: 0,
+  trials: 0,
+  events: 0,
+  statistic: 0,
+  controlLatency: [],
+  candidateLatency: [],
+});
+
+export interface GuardSettings {
+  metric: GuardMetric;
+  limit: number;
+  alpha: number;
 }
 
-export const addHistograms = (a: number[], b: number[]): number[] =>
-  Array.from({ length: Math.max(a.length, b.length) }, (_, i) => (a[i] ?? 0) + (b[i] ?? 0));
-
-/** Upper bound (ms) of the bucket holding the 95th percentile; undefined without data or in the overflow. */
-export function p95Upper(histogram: number[]): number | undefined {
-  const total = histogram.reduce((a, b) => a + b, 0);
-  if (total === 0) return undefined;
-  let seen = 0;
-  for (let i = 0; i < histogram.length; i++) {
-    seen += histogram[i] ?? 0;
-    if (seen >= 0.95 * total) return SHADOW_LATENCY_BUCKETS_MS[i];
-  }
-  return undefined;
+/** The guard's rule in words: "mismatch rate > 1%". */
+export function ruleText(metric: GuardMetric, limit: number): string {
+  if (metric === "latency_p95_ratio") return `candidate p95 latency > ${limit}× control`;
+  const what = metric === "mismatch_rate" ? "mismatch rate" : "candidate error rate";
+  return `${what} > ${+(limit * 100).toFixed(3)}%`;
 }
 
-/** Candidate calls in buckets whose lower bound is at or above `threshold` ms (the overflow bucket included). */
-function slowerThan(histogram: number[], threshold: number): number {
-  let n = 0;
-  for (let i = 0; i < histogram.length; i++) {
-    const lower = i === 0 ? 0 : (SHADOW_LATENCY_BUCKETS_MS[i - 1] as number);
-    if (lower >= threshold) n += histogram[i] ?? 0;
-  }
-  return n;
+/** H0's boundary and the design alternative of a rate guard. */
+export const rateHypotheses = (limit: number): RateHypotheses => ({
+  p0: limit,
+  p1: limit + 0.5 * Math.min(limit, 1 - limit),
+});
+
+export const thresholdOf = (g: GuardSettings) =>
+  tripThreshold(g.alpha, g.metric === "latency_p95_ratio" ? LATENCY_FAMILIES : 1);
+
+export function rateCounts(metric: Exclude<GuardMetric, "latency_p95_ratio">, report: ShadowFlagInput) {
+  if (metric === "mismatch_rate")
+    return { trials: report.matches + report.mismatches, events: report.mismatches };
+  const failed = report.candidateErrors + report.timeouts;
+  return { trials: report.matches + report.mismatches + failed, events: failed };
 }
 
-export function countsFor(
-  metric: GuardMetric,
-  limit: number,
-  report: ShadowFlagInput,
-  controlSoFar: number[],
-): GuardCounts {
-  switch (metric) {
-    case "mismatch_rate":
-      return { trials: report.matches + report.mismatches, events: report.mismatches };
-    case "error_rate": {
-      const failed = report.candidateErrors + report.timeouts;
-      return { trials: report.matches + report.mismatches + failed, events: failed };
-    }
-    case "latency_p95_ratio": {
-      const p95 = p95Upper(controlSoFar);
-      const trials = report.candidateLatency.reduce((a, b) => a + b, 0);
-      if (p95 === undefined) return { trials: 0, events: 0 };
-      return { trials, events: slowerThan(report.candidateLatency, limit * p95) };
-    }
-  }
+/** The test after one report, whether it trips, and (latency) the edge it would trip at. */
+export function stepTest(g: GuardSettings, test: GuardTest, report: ShadowFlagInput) {
+  return g.metric === "latency_p95_ratio" ? stepLatency(g, test, report) : stepRate(g, test, report);
+}
+
+function stepRate(g: GuardSettings, test: GuardTest, report: ShadowFlagInput) {
+  const { trials, events } = rateCounts(g.metric as Exclude<GuardMetric, "latency_p95_ratio">, report);
+  const cusum = cusumStep(test, [logLikelihoodRatio(rateHypotheses(g.limit), trials, events)], trials);
+  const statistic = cusum.scores[0] ?? 0;
+  const next = { ...test, ...cusum, trials: test.trials + trials, events: test.events + events, statistic };
+  return { test: next, tripped: statistic >= thresholdOf(g), edge: undefined };
+}
+
+function stepLatency(g: GuardSettings, test: GuardTest, report: ShadowFlagInput) {
+  const step = latencyIncrements(g.limit, report.controlLatency, report.candidateLatency);
+  const cusum = cusumStep(test, step.increments, step.trials);
+  const { statistic, edge } = latencyStatistic(cusum.scores);
+  const controlLatency = addHistograms(test.controlLatency, report.controlLatency);
+  const candidateLatency = addHistograms(test.candidateLatency, report.candidateLatency);
+  const next = {
+    ...cusum,
+    trials: candidateLatency.reduce((a, b) => a + b, 0),
+    // Candidate calls surely slower than limit × the edge the test is nearest to confirming for control.
+    events: edge === undefined ? 0 : tailsOf(candidateLatency).surelyAbove(g.limit * edge),
+    statistic,
+    controlLatency,
+    candidateLatency,
+  };
+  return { test: next, tripped: statistic >= thresholdOf(g), edge };
 }

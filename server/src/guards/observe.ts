@@ -1,28 +1,26 @@
 /**
  * @module Guards watching shadow reports. Each report steps every green guard of its flags' sequential test
- * (rows locked, so instances never double-count or both trip); a guard whose test crosses its threshold
- * trips in one transaction with its action — the flag killed, or its ramp stopped — and an audit entry by
- * the guard with the figures that tripped it, published to SDKs like any change.
+ * (rows locked, so instances never double-count or both trip); the test starts afresh when the flag is at
+ * another dark-launch step than the one its statistics were gathered at. A guard whose test crosses its
+ * threshold trips in one transaction with its action — the flag killed, or its ramp stopped — and an audit
+ * entry by the guard with the figures that tripped it (`guard.trip`, and for a kill `flag.kill` too),
+ * published to SDKs like any change.
  */
 import type { Actor } from "../auth/actor.js";
-import { commitChange } from "../changes/commit.js";
+import { commitChange, type Trx } from "../changes/commit.js";
+import { stepOf } from "../dark-launch/steps.js";
 import { jsonb } from "../db/json.js";
 import type { GuardAction } from "../db/schema.js";
 import type { AppDeps } from "../deps.js";
-import { lockState, stateView, writeState } from "../flags/state-store.js";
+import { type FlagStateView, lockState, stateView, writeState } from "../flags/state-store.js";
 import type { StateFields } from "../flags/validate-state.js";
 import type { ShadowFlagInput } from "../shadow/schemas.js";
-import { addHistograms, countsFor, testedRates } from "./metrics.js";
-import { sprtStep } from "./sprt.js";
-import { guardView } from "./store.js";
+import { percentileMs } from "../shadow/summary.js";
+import { enqueueWebhooks, notifyQueued } from "../webhooks/outbox.js";
+import { freshTest, type GuardTest, ruleText, stepTest, thresholdOf } from "./metrics.js";
+import { type GuardRow, guardView } from "./store.js";
 
 type Deps = Omit<AppDeps, "rulesets">;
-
-const METRIC_TEXT = {
-  mismatch_rate: (limit: number) => `mismatch rate > ${+(limit * 100).toFixed(3)}%`,
-  error_rate: (limit: number) => `candidate error rate > ${+(limit * 100).toFixed(3)}%`,
-  latency_p95_ratio: (limit: number) => `candidate p95 latency > ${limit}× control`,
-};
 
 class AlreadyTripped extends Error {}
 
@@ -46,7 +44,7 @@ export async function observeShadowReport(
     for (const { flag_key } of watched) {
       const report = flags[flag_key] as ShadowFlagInput;
       const tripping = await stepGuards(deps, environment, flag_key, report);
-      for (const id of tripping) await trip(deps, id).catch((e) => ignoreTripped(deps, e));
+      for (const { id, edge } of tripping) await trip(deps, id, edge).catch((e) => ignoreTripped(deps, e));
     }
   } catch (error) {
     deps.logger.error({ err: error, environment }, "guards could not evaluate a shadow report");
@@ -58,7 +56,46 @@ function ignoreTripped(deps: Deps, error: unknown) {
   deps.logger.error({ err: error }, "a guard could not trip");
 }
 
-/** One transaction: every green guard of the flag takes the report's counts. Returns the ids over the line. */
+/** The test as the row keeps it. */
+export const testOf = (g: GuardRow): GuardTest => ({
+  scores: g.scores,
+  sinceRestart: Number(g.since_restart),
+  trials: Number(g.trials),
+  events: Number(g.events),
+  statistic: g.llr,
+  controlLatency: g.control_latency,
+  candidateLatency: g.candidate_latency,
+});
+
+/** The row's columns for a test (and the step it runs at). */
+export const testColumns = (test: GuardTest, step: string | null) => ({
+  scores: jsonb(test.scores),
+  since_restart: test.sinceRestart,
+  trials: test.trials,
+  events: test.events,
+  llr: test.statistic,
+  control_latency: jsonb(test.controlLatency),
+  candidate_latency: jsonb(test.candidateLatency),
+  step,
+});
+
+/** The dark-launch step the flag is at in the environment. */
+export async function flagStep(trx: Trx, environment: string, flag: string) {
+  const state = await trx
+    .selectFrom("flag_states")
+    .selectAll()
+    .where("environment_key", "=", environment)
+    .where("flag_key", "=", flag)
+    .executeTakeFirst();
+  const definition = await trx
+    .selectFrom("flags")
+    .select("variations")
+    .where("key", "=", flag)
+    .executeTakeFirst();
+  return state && definition ? stepOf(stateView(state), definition.variations) : null;
+}
+
+/** One transaction: every green guard of the flag takes the report. Returns the guards over the line. */
 async function stepGuards(deps: Deps, environment: string, flag: string, report: ShadowFlagInput) {
   return deps.db.transaction().execute(async (trx) => {
     const guards = await trx
@@ -69,54 +106,72 @@ async function stepGuards(deps: Deps, environment: string, flag: string, report:
       .where("status", "=", "green")
       .forUpdate()
       .execute();
-    const over: number[] = [];
+    const step = await flagStep(trx, environment, flag);
+    const over: { id: number; edge: number | undefined }[] = [];
     for (const g of guards) {
-      const counts = countsFor(g.metric, g.limit, report, g.control_latency);
-      const controlLatency = addHistograms(g.control_latency, report.controlLatency);
-      const step = sprtStep(
-        { ...testedRates(g.metric, g.limit), alpha: g.alpha },
-        { llr: g.llr, trials: Number(g.trials), events: Number(g.events) },
-        counts.trials,
-        counts.events,
-      );
-      await trx
-        .updateTable("guards")
-        .set({
-          llr: step.state.llr,
-          trials: step.state.trials,
-          events: step.state.events,
-          control_latency: jsonb(controlLatency),
-        })
-        .where("id", "=", g.id)
-        .execute();
-      if (step.tripped) over.push(g.id);
+      const running = g.step === step ? testOf(g) : freshTest();
+      const next = stepTest(g, running, report);
+      await trx.updateTable("guards").set(testColumns(next.test, step)).where("id", "=", g.id).execute();
+      if (next.tripped) over.push({ id: g.id, edge: next.edge });
     }
     return over;
   });
 }
 
+/** The figures that tripped a guard, as the audit entry and the guard keep them. */
+function figuresOf(guard: GuardRow, edge: number | undefined) {
+  const trials = Number(guard.trials);
+  const events = Number(guard.events);
+  const common = {
+    guard: guard.id,
+    metric: guard.metric,
+    limit: guard.limit,
+    action: guard.action,
+    step: guard.step,
+    trials,
+    events,
+    statistic: guard.llr,
+    threshold: thresholdOf(guard),
+    alpha: guard.alpha,
+  };
+  if (guard.metric !== "latency_p95_ratio")
+    return { ...common, observedRate: trials > 0 ? events / trials : 0 };
+  return {
+    ...common,
+    controlP95AtMostMs: edge ?? null,
+    candidateP95AboveMs: edge === undefined ? null : +(guard.limit * edge).toPrecision(4),
+    observedP95Ms: {
+      control: percentileMs(guard.control_latency, 95),
+      candidate: percentileMs(guard.candidate_latency, 95),
+    },
+  };
+}
+
+function reasonOf(guard: GuardRow, figures: ReturnType<typeof figuresOf>): string {
+  const rule = ruleText(guard.metric, guard.limit);
+  const done = guard.action === "kill" ? "flag killed" : "ramp stopped";
+  if (!("controlP95AtMostMs" in figures)) {
+    return `${rule}: ${figures.events} of ${figures.trials} (${(figures.observedRate * 100).toFixed(2)}%); ${done}`;
+  }
+  const seen = figures.observedP95Ms;
+  return (
+    `${rule}: control p95 ≤ ${figures.controlP95AtMostMs} ms and candidate p95 > ${figures.candidateP95AboveMs} ms ` +
+    `(observed p95 ${seen.control ?? "> 5000"} vs ${seen.candidate ?? "> 5000"} ms over ${figures.trials} calls); ${done}`
+  );
+}
+
 /** The guard trips: its action on the flag, its status and the audit entry commit together, once. */
-async function trip(deps: Deps, guardId: number): Promise<void> {
+async function trip(deps: Deps, guardId: number, edge: number | undefined): Promise<void> {
   const guard = await deps.db
     .selectFrom("guards")
     .selectAll()
     .where("id", "=", guardId)
     .executeTakeFirstOrThrow();
-  const rule = METRIC_TEXT[guard.metric](guard.limit);
+  const rule = ruleText(guard.metric, guard.limit);
   const actor: Actor = { type: "guard", id: String(guard.id), name: `guard: ${rule}`, role: "editor" };
-  const figures = {
-    guard: guard.id,
-    metric: guard.metric,
-    limit: guard.limit,
-    action: guard.action,
-    trials: Number(guard.trials),
-    events: Number(guard.events),
-    observedRate: Number(guard.trials) > 0 ? Number(guard.events) / Number(guard.trials) : 0,
-    llr: guard.llr,
-    threshold: Math.log(1 / guard.alpha),
-    alpha: guard.alpha,
-  };
-  await commitChange(
+  const figures = figuresOf(guard, edge);
+  const reason = reasonOf(guard, figures);
+  const { result } = await commitChange(
     deps,
     {
       actor,
@@ -125,7 +180,7 @@ async function trip(deps: Deps, guardId: number): Promise<void> {
       targetKey: guard.flag_key,
       environment: guard.environment_key,
       flag: guard.flag_key,
-      reason: `${rule}: ${figures.events} of ${figures.trials} (${(figures.observedRate * 100).toFixed(2)}%); ${guard.action === "kill" ? "flag killed" : "ramp stopped"}`,
+      reason,
       before: (r: { before: unknown }) => r.before,
       after: (r: { after: unknown }) => r.after,
       affects: [{ environment: guard.environment_key, flags: [guard.flag_key] }],
@@ -147,10 +202,58 @@ async function trip(deps: Deps, guardId: number): Promise<void> {
       const before = await lockState(trx, guard.environment_key, guard.flag_key);
       const current = stateView(before);
       const next = afterTrip(current, guard.action);
-      const after = await writeState(trx, before, next, actor, deps.now());
-      return { before: { state: current }, after: { state: stateView(after), guard: guardView(tripped) } };
+      const after = stateView(await writeState(trx, before, next, actor, deps.now()));
+      const queued =
+        guard.action === "kill"
+          ? await auditKill(trx, actor, reason, current, { ...after, trippedBy: figures })
+          : 0;
+      return { before: { state: current }, after: { state: after, guard: guardView(tripped) }, queued };
     },
   );
+  if (result.queued > 0) notifyQueued();
+}
+
+/**
+ * A guard's kill is a kill: besides `guard.trip`, the same transaction records `flag.kill` by the guard
+ * (the figures in `after.trippedBy`) and queues its webhooks, so whatever listens to kills hears it.
+ * Returns how many deliveries it queued.
+ */
+async function auditKill(trx: Trx, actor: Actor, reason: string, before: FlagStateView, after: unknown) {
+  const entry = {
+    action: "flag.kill",
+    targetType: "flag_state",
+    targetKey: before.flag,
+    environment: before.environment,
+    // What webhooks scoped to an environment match on, once the outbox reads a change's environments.
+    environments: [before.environment],
+    flag: before.flag,
+    reason,
+    before,
+    after,
+  };
+  const audit = await trx
+    .insertInto("audit_log")
+    .values({
+      actor_type: actor.type,
+      actor_id: actor.id,
+      actor_name: actor.name,
+      action: entry.action,
+      target_type: entry.targetType,
+      target_key: entry.targetKey,
+      environment_key: entry.environment,
+      flag_key: entry.flag,
+      reason,
+      before: jsonb(before),
+      after: jsonb(after),
+    })
+    .returning(["id", "at"])
+    .executeTakeFirstOrThrow();
+  return enqueueWebhooks(trx, {
+    ...entry,
+    auditId: audit.id,
+    at: new Date(audit.at),
+    actor: { type: actor.type, id: actor.id, name: actor.name },
+  });
 }
 
 /** `kill` turns the flag off; `stop_ramp` serves the control wherever the candidate was served. */

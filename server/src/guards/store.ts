@@ -7,6 +7,7 @@ import { commitChange } from "../changes/commit.js";
 import type { GuardAction, GuardMetric } from "../db/schema.js";
 import type { AppDeps } from "../deps.js";
 import { getState } from "../flags/state-store.js";
+import { thresholdOf } from "./metrics.js";
 
 export interface GuardInput {
   metric: GuardMetric;
@@ -18,18 +19,22 @@ export interface GuardInput {
 export interface GuardView extends Required<GuardInput> {
   id: number;
   status: "green" | "tripped";
+  /** Trials since the test started, and the events among them (latency: surely slow candidate calls). */
   trials: number;
   events: number;
-  /** Log-likelihood ratio of the sequential test and the value at which it trips. */
+  /** The sequential test's statistic (its highest CUSUM score) and the value at which it trips. */
   llr: number;
   threshold: number;
+  /** The dark-launch step the test's statistics were gathered at (null before the first report). */
+  step: string | null;
   trippedAt: string | null;
   trip: unknown;
 }
 
 export const DEFAULT_ALPHA = 0.01;
 
-type Row = Awaited<ReturnType<typeof selectGuards>>[number];
+export type GuardRow = Awaited<ReturnType<typeof selectGuards>>[number];
+type Row = GuardRow;
 
 function selectGuards(db: AppDeps["db"], environment: string, flag: string) {
   return db
@@ -51,7 +56,8 @@ export const guardView = (row: Row): GuardView => ({
   trials: Number(row.trials),
   events: Number(row.events),
   llr: row.llr,
-  threshold: Math.log(1 / row.alpha),
+  threshold: thresholdOf(row),
+  step: row.step,
   trippedAt: row.tripped_at ? new Date(row.tripped_at).toISOString() : null,
   trip: row.trip,
 });

@@ -5,20 +5,17 @@
 import { jsonb } from "../db/json.js";
 import type { AppDeps } from "../deps.js";
 import { BatchedWriter } from "../sdk/batched-writer.js";
+import { addHistograms } from "./latency-buckets.js";
+import { MAX_SAMPLES_KEPT } from "./samples.js";
 import type { ShadowFlagInput } from "./schemas.js";
 
 const MINUTE_MS = 60_000;
-const MAX_SAMPLES = 20;
 
 type Pending = Omit<ShadowFlagInput, "samples"> & {
   environment: string;
   flag: string;
   minute: Date;
   samples: ShadowFlagInput["samples"];
-};
-
-const addInto = (into: number[], from: number[]) => {
-  for (let i = 0; i < from.length; i++) into[i] = (into[i] ?? 0) + (from[i] ?? 0);
 };
 
 export class ShadowRecorder extends BatchedWriter {
@@ -41,7 +38,7 @@ export class ShadowRecorder extends BatchedWriter {
           minute,
           controlLatency: [...r.controlLatency],
           candidateLatency: [...r.candidateLatency],
-          samples: r.samples.slice(0, MAX_SAMPLES),
+          samples: r.samples.slice(0, MAX_SAMPLES_KEPT),
         });
         continue;
       }
@@ -56,9 +53,9 @@ export class ShadowRecorder extends BatchedWriter {
         "skipped",
       ] as const)
         p[k] += r[k];
-      addInto(p.controlLatency, r.controlLatency);
-      addInto(p.candidateLatency, r.candidateLatency);
-      p.samples.push(...r.samples.slice(0, MAX_SAMPLES - p.samples.length));
+      p.controlLatency = addHistograms(p.controlLatency, r.controlLatency);
+      p.candidateLatency = addHistograms(p.candidateLatency, r.candidateLatency);
+      p.samples.push(...r.samples.slice(0, MAX_SAMPLES_KEPT - p.samples.length));
     }
   }
 

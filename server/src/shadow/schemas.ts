@@ -1,11 +1,15 @@
-/** @module zod schema of the shadow report SDKs post (core's `ShadowReport`). */
-import { SHADOW_LATENCY_BUCKETS_MS } from "@switchyard/core";
-import { z } from "zod";
+/**
+ * @module zod schema of the shadow report SDKs post (core's `ShadowReport`); latency histograms on the
+ * coarse or the fine scale (latency-buckets.ts).
+ */
+import { z } from "@hono/zod-openapi";
+import { HISTOGRAM_LENGTHS } from "./latency-buckets.js";
+import { keepSamples, MAX_SAMPLES_KEPT, SAMPLE_VALUE_CHARS } from "./samples.js";
 
 const count = z.number().int().nonnegative();
-const histogram = z
-  .array(count)
-  .length(SHADOW_LATENCY_BUCKETS_MS.length + 1, "one count per latency bucket, plus overflow");
+const histogram = z.array(count).refine((h) => HISTOGRAM_LENGTHS.includes(h.length), {
+  message: `one count per latency bucket plus overflow: ${HISTOGRAM_LENGTHS.join(" (coarse) or ")} (fine) counts`,
+});
 
 export const shadowFlagReportSchema = z.object({
   calls: count,
@@ -18,7 +22,15 @@ export const shadowFlagReportSchema = z.object({
   skipped: count,
   controlLatency: histogram,
   candidateLatency: histogram,
-  samples: z.array(z.object({ control: z.unknown(), candidate: z.unknown(), at: z.number() })).max(50),
+  // Samples never cost the counts: oversized values are truncated, surplus or malformed ones dropped.
+  samples: z
+    .unknown()
+    .openapi({
+      type: "array",
+      items: { type: "object", properties: { control: {}, candidate: {}, at: { type: "number" } } },
+      description: `Up to ${MAX_SAMPLES_KEPT} are kept; values over ${SAMPLE_VALUE_CHARS} characters of JSON are truncated.`,
+    })
+    .transform((raw) => keepSamples(Array.isArray(raw) ? raw : [])),
 });
 
 export const shadowReportSchema = z.object({

@@ -2,7 +2,7 @@
  * @module Turns stored shadow rows into what people read: mismatch and error rates, latency p50/p95 of the
  * old and the new path, over time windows, plus the latest mismatch samples.
  */
-import { SHADOW_LATENCY_BUCKETS_MS } from "@switchyard/core";
+import { addHistograms, edgesOf } from "./latency-buckets.js";
 
 export interface ShadowRow {
   minute: Date;
@@ -21,12 +21,13 @@ export interface ShadowRow {
 
 /** The upper bound of the bucket holding the p-th percentile; null when it is the overflow bucket. */
 export function percentileMs(histogram: number[], p: number): number | null {
+  const edges = edgesOf(histogram);
   const total = histogram.reduce((a, b) => a + b, 0);
-  if (total === 0) return null;
+  if (!edges || total === 0) return null;
   let seen = 0;
   for (let i = 0; i < histogram.length; i++) {
     seen += histogram[i] as number;
-    if (seen >= (p / 100) * total) return SHADOW_LATENCY_BUCKETS_MS[i] ?? null;
+    if (seen >= (p / 100) * total) return edges[i] ?? null;
   }
   return null;
 }
@@ -42,8 +43,8 @@ function sum(rows: ShadowRow[]) {
     timeouts: 0,
     skipped: 0,
   };
-  const control: number[] = [];
-  const candidate: number[] = [];
+  let control: number[] = [];
+  let candidate: number[] = [];
   for (const r of rows) {
     out.calls += r.calls;
     out.shadowed += r.shadowed;
@@ -53,12 +54,8 @@ function sum(rows: ShadowRow[]) {
     out.controlErrors += r.control_errors;
     out.timeouts += r.timeouts;
     out.skipped += r.skipped;
-    r.control_latency.forEach((n, i) => {
-      control[i] = (control[i] ?? 0) + n;
-    });
-    r.candidate_latency.forEach((n, i) => {
-      candidate[i] = (candidate[i] ?? 0) + n;
-    });
+    control = addHistograms(control, r.control_latency);
+    candidate = addHistograms(candidate, r.candidate_latency);
   }
   const compared = out.matches + out.mismatches;
   return {

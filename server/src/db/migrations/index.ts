@@ -14,6 +14,7 @@ import * as m0012 from "./0012-schedules.js";
 import * as m0013 from "./0013-change-requests.js";
 import * as m0014 from "./0014-flags-file.js";
 import * as m0015 from "./0015-flags-file-segments.js";
+import * as m0016 from "./0016-guard-restarts.js";
 
 export const migrations: Record<string, Migration> = {
   "0001-initial": m0001,
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   "0013-change-requests": m0013,
   "0014-flags-file": m0014,
   "0015-flags-file-segments": m0015,
+  "0016-guard-restarts": m0016,
 };
