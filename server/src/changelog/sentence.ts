@@ -163,6 +163,7 @@ const PHRASES: Record<string, Describe> = {
   "guard.trip": (e, w, a) =>
     `tripped, ${a.on === false ? "turning off" : "stopping the ramp of"} ${e.flag ?? e.targetKey}${w}`,
   "guard.update": (e, w) => `set the guards of ${e.flag ?? e.targetKey}${w}`,
+  "guard.rearm": (e, w) => `re-armed the tripped guards of ${e.flag ?? e.targetKey}${w}`,
   "segment.create": (e, w, a) =>
     `created segment ${e.targetKey}${w} with ${plural(count(a.includedCount), "user")}`,
   "segment.update": (e, w, a, b) => segmentUpdate(e.targetKey, w, b, a),
