@@ -15,6 +15,10 @@ export const paths = {
   keys: "/keys",
   users: "/users",
   usage: "/usage",
+  release: "/release",
+  /** The release screen with one flag's promotion from `from` to `to` preselected. */
+  promote: (flag: string, from: string, to: string) =>
+    `/release?${new URLSearchParams({ flag, from, to }).toString()}`,
   incident: "/incident",
   login: "/login",
 };

@@ -150,7 +150,7 @@ function EnvironmentState({
     setBase(next);
     setDraft(fieldsOf(next));
     client.setQueryData(queryKeys.state(envKey, flag.key), next);
-    void client.invalidateQueries({ queryKey: queryKeys.flags });
+    void client.invalidateQueries({ queryKey: queryKeys.overview });
   };
 
   if (state.error) return <ErrorBanner error={state.error} />;

@@ -2,6 +2,7 @@ import { cleanup, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { mockApi } from "../testing/mock-api.js";
+import { cell, overviewAnswer, overviewRoute, type TestFlag } from "../testing/overview.js";
 import { renderApp } from "../testing/render.js";
 
 afterEach(() => {
@@ -20,22 +21,10 @@ const environment = (key: string, sortOrder: number) => ({
   version: 1,
   createdAt: "2026-01-01T00:00:00.000Z",
 });
-const flag = (key: string, tags: string[], on: boolean) => ({
+const flag = (key: string, tags: string[], on: boolean): TestFlag => ({
   key,
-  name: key,
-  description: "",
-  kind: "boolean",
-  variations: [],
   tags,
-  owner: null,
-  temporary: false,
-  clientVisible: false,
-  archived: false,
-  archivedAt: null,
-  version: 1,
-  createdAt: "2026-01-01T00:00:00.000Z",
-  updatedAt: "2026-01-01T00:00:00.000Z",
-  states: { staging: { on: true, version: 1 }, production: { on, version: 1 } },
+  cells: { staging: cell("100% on"), production: on ? cell("100% on") : cell("off → false") },
 });
 const delivery = {
   environment: "production",
@@ -51,16 +40,17 @@ function seed() {
     "GET /api/v1/environments": {
       json: { environments: [environment("staging", 1), environment("production", 2)] },
     },
-    "GET /api/v1/flags": {
-      json: {
-        flags: [
+    "GET /api/v1/overview": overviewRoute(
+      overviewAnswer(
+        ["staging", "production"],
+        [
           flag("new-checkout", ["checkout"], true),
           flag("checkout-banner", ["checkout"], true),
           flag("old-checkout", ["checkout"], false),
           flag("dark-mode", ["ui"], true),
         ],
-      },
-    },
+      ),
+    ),
     "GET /api/v1/audit": ({ search }) => {
       const action = new URLSearchParams(search).get("action");
       const entries =

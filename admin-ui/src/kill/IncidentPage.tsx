@@ -7,7 +7,8 @@ import { useQueries } from "@tanstack/react-query";
 import { type FormEvent, useMemo, useState } from "react";
 import { Link } from "wouter";
 import { ApiError, api } from "../api/client.js";
-import { useEnvironments, useFlags } from "../api/flags.js";
+import { useEnvironments } from "../api/flags.js";
+import { useOverview } from "../api/overview.js";
 import type { RulesetVersions } from "../api/types.js";
 import { paths } from "../app/paths.js";
 import { useCan } from "../auth/session.js";
@@ -33,7 +34,7 @@ const KILL_ACTIONS = ["flag.kill", "incident.declare"] as const;
 
 export function IncidentPage() {
   const environments = useEnvironments();
-  const flags = useFlags();
+  const flags = useOverview((o) => o.flags);
   const canKill = useCan("editor");
   const envs = environments.data ?? [];
   const [env, setEnv] = useState("");
@@ -52,7 +53,7 @@ export function IncidentPage() {
   const chosenEnv = env || envs[envs.length - 1]?.key || "";
   const tags = useMemo(() => [...new Set((flags.data ?? []).flatMap((f) => f.tags))].sort(), [flags.data]);
   const affected = useMemo(
-    () => (flags.data ?? []).filter((f) => tag !== "" && f.tags.includes(tag) && f.states[chosenEnv]?.on),
+    () => (flags.data ?? []).filter((f) => tag !== "" && f.tags.includes(tag) && f.cells[chosenEnv]?.on),
     [flags.data, tag, chosenEnv],
   );
   const envName = envs.find((e) => e.key === chosenEnv)?.name ?? chosenEnv;
@@ -191,7 +192,7 @@ export function IncidentPage() {
 
 /** Kills and incidents from the audit log, newest first, with whether each flag is still off. */
 function KilledList() {
-  const flags = useFlags();
+  const flags = useOverview((o) => o.flags);
   const results = useQueries({
     queries: KILL_ACTIONS.map((action) => ({
       queryKey: ["audit", { action, limit: 50 }],
@@ -205,7 +206,7 @@ function KilledList() {
     ...new Set(entries.map((e) => e.environment).filter((e): e is string => e !== null)),
   ];
   const isOn = (flag: string, env: string | null) =>
-    env !== null && flags.data?.find((f) => f.key === flag)?.states[env]?.on === true;
+    env !== null && flags.data?.find((f) => f.key === flag)?.cells[env]?.on === true;
 
   return (
     <section aria-labelledby="killed-title" className="killed">

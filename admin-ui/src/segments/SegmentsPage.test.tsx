@@ -2,6 +2,7 @@ import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { mockApi } from "../testing/mock-api.js";
+import { cell, overviewAnswer, overviewRoute } from "../testing/overview.js";
 import { renderAt } from "../testing/render.js";
 import { SegmentsPage } from "./SegmentsPage.js";
 
@@ -30,32 +31,18 @@ const environments = {
 const base = {
   "GET /api/v1/auth/me": { json: { type: "user", id: "1", name: "ana", role: "editor" } },
   "GET /api/v1/environments": environments,
-  "GET /api/v1/environments/production/flags": {
-    json: {
-      states: [
+  "GET /api/v1/overview": overviewRoute(
+    overviewAnswer(
+      ["production"],
+      [
         {
-          flag: "new-checkout",
-          environment: "production",
-          on: true,
-          offVariation: "off",
-          targets: [],
-          rules: [
-            {
-              id: "r",
-              clauses: [{ attribute: "targetingKey", op: "segmentMatch", values: ["pilot-users"] }],
-              serve: { variation: "on" },
-            },
-          ],
-          fallthrough: { variation: "off" },
-          prerequisites: [],
-          shadow: null,
-          version: 1,
-          updatedAt: "",
-          updatedBy: null,
+          key: "new-checkout",
+          cells: { production: cell("pilot: pilot-users", { segments: ["pilot-users"] }) },
         },
+        { key: "dark-mode", cells: { production: cell("100% on") } },
       ],
-    },
-  },
+    ),
+  ),
   "GET /api/v1/environments/production/segments": {
     json: {
       segments: [{ key: "pilot-users", name: "Pilot users", includedCount: 5, excludedCount: 0, rules: [] }],
@@ -80,6 +67,7 @@ describe("SegmentsPage", () => {
     renderAt(<SegmentsPage />, "/segments");
     const row = await screen.findByRole("row", { name: /Pilot users/ });
     await waitFor(() => expect(row.textContent).toContain("new-checkout"));
+    expect(row.textContent).not.toContain("dark-mode");
     expect(row.textContent).toContain("5 in");
   });
 

@@ -6,7 +6,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { ApiError, api } from "../api/client.js";
-import { useEnvironments, useStatesByEnvironment } from "../api/flags.js";
+import { useEnvironments } from "../api/flags.js";
+import { useOverview } from "../api/overview.js";
 import { queryKeys } from "../api/query.js";
 import { useSegmentList } from "../api/segments.js";
 import type { Clause } from "../api/types.js";
@@ -69,13 +70,9 @@ export function SegmentsPage() {
 
 function SegmentList({ env, onOpen }: { env: string; onOpen: (key: string) => void }) {
   const segments = useSegmentList(env);
-  const states = useStatesByEnvironment([env]);
+  const flags = useOverview((o) => o.flags);
   const usedBy = (key: string) =>
-    [...(states.byEnv.get(env)?.values() ?? [])]
-      .filter((s) =>
-        s.rules.some((r) => r.clauses.some((c) => c.op === "segmentMatch" && c.values.includes(key))),
-      )
-      .map((s) => s.flag);
+    (flags.data ?? []).filter((f) => f.cells[env]?.segments?.includes(key)).map((f) => f.key);
   const list = (segments.data?.segments ?? []) as SegmentSummary[];
   return (
     <>
