@@ -41,10 +41,14 @@ export interface Overview {
   flags: OverviewFlag[];
 }
 
-/** What the server sends: cells in the order of `environments`. */
-interface OverviewAnswer {
+/**
+ * What the server sends: each distinct cell once, and per flag an index into them per environment (in
+ * the order of `environments`; null: no state there).
+ */
+export interface OverviewAnswer {
   environments: string[];
-  flags: (Omit<OverviewFlag, "cells"> & { cells: (OverviewCell | null)[] })[];
+  cells: OverviewCell[];
+  flags: (Omit<OverviewFlag, "cells"> & { cells: (number | null)[] })[];
 }
 
 function toOverview(answer: OverviewAnswer, etag: string | null): Overview {
@@ -53,7 +57,7 @@ function toOverview(answer: OverviewAnswer, etag: string | null): Overview {
     flags: answer.flags.map(({ cells, ...flag }) => {
       const byEnv: Record<string, OverviewCell> = {};
       for (const [i, env] of answer.environments.entries()) {
-        const cell = cells[i];
+        const cell = answer.cells[cells[i] ?? -1];
         if (cell) byEnv[env] = cell;
       }
       return { ...flag, cells: byEnv };
@@ -67,14 +71,20 @@ export async function fetchOverview(held: Overview | undefined): Promise<Overvie
   return held as Overview;
 }
 
+const overviewQuery = (client: QueryClient) => ({
+  queryKey: queryKeys.overview,
+  queryFn: () => fetchOverview(client.getQueryData<Overview>(queryKeys.overview)),
+});
+
 /** The overview (or what `select` picks from it). */
 export function useOverview<T = Overview>(select?: (overview: Overview) => T) {
   const client = useQueryClient();
-  return useQuery({
-    queryKey: queryKeys.overview,
-    queryFn: () => fetchOverview(client.getQueryData<Overview>(queryKeys.overview)),
-    select,
-  });
+  return useQuery({ ...overviewQuery(client), select });
+}
+
+/** Starts loading the overview now (the landing screen asks for it alongside the session check). */
+export function prefetchOverview(client: QueryClient): void {
+  void client.prefetchQuery(overviewQuery(client));
 }
 
 /** Draws a kill at once (until the refetch brings the server's summary) and asks for the real answer. */

@@ -17,7 +17,10 @@ const flagIn = (o: Overview, key: string) => {
   if (!flag) throw new Error(`${key} is not in the overview`);
   return flag;
 };
-const cellIn = (o: Overview, key: string, env: string) => flagIn(o, key).cells[o.environments.indexOf(env)];
+const cellAt = (o: Overview, index: number | null | undefined) =>
+  index === null || index === undefined ? undefined : o.cells[index];
+const cellIn = (o: Overview, key: string, env: string) =>
+  cellAt(o, flagIn(o, key).cells[o.environments.indexOf(env)]);
 
 describe("GET /api/v1/overview", () => {
   it("lists every flag's metadata and what it serves in each environment, in release order", async () => {
@@ -38,13 +41,17 @@ describe("GET /api/v1/overview", () => {
     expect(cellIn(o, "new-checkout", "production")?.detail).toBe(
       "On for segments pilot-users; everyone else gets false.",
     );
-    // Compact: no targeting rules, variations or salts travel.
+    // Compact: no targeting rules, variations or salts travel, and equal cells travel once.
     expect(JSON.stringify(o)).not.toContain('rollout":');
+    const serialised = o.cells.map((c) => JSON.stringify(c));
+    expect(new Set(serialised).size).toBe(serialised.length);
+    const maxItems = flagIn(o, "max-items").cells;
+    expect(maxItems).toEqual([maxItems[0], maxItems[0], maxItems[0]]);
   });
 
   it("gives equal fingerprints to equal setups, as the promotion pipeline does", async () => {
     const o = await overview();
-    const setups = (key: string) => flagIn(o, key).cells.map((c) => c?.setup);
+    const setups = (key: string) => flagIn(o, key).cells.map((i) => cellAt(o, i)?.setup);
     const [dev, staging, production] = setups("max-items");
     expect(dev).toBe(staging);
     expect(staging).toBe(production);

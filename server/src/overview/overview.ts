@@ -18,15 +18,22 @@ export interface OverviewFlag {
   tags: string[];
   owner: string | null;
   temporary: boolean;
-  /** One per environment, in the order of {@link Overview.environments}; null: no state there. */
-  cells: (OverviewCell | null)[];
+  /**
+   * One per environment, in the order of {@link Overview.environments}: an index into
+   * {@link Overview.cells}, or null when the flag has no state there.
+   */
+  cells: (number | null)[];
 }
 
 export interface Overview {
   /** Environment keys in release order. */
   environments: string[];
+  /** Each distinct cell once: thousands of flags share a handful ("off → false"). */
+  cells: OverviewCell[];
   flags: OverviewFlag[];
 }
+
+type FlagRow = Omit<OverviewFlag, "cells">;
 
 export interface OverviewSnapshot {
   etag: string;
@@ -74,21 +81,41 @@ function etagOf(flags: string, rulesets: PublishedRuleset[]): string {
   return `W/"ov-${sha256(`${flags}|${versions}`).slice(0, 20)}"`;
 }
 
-async function buildOverview(deps: Deps, rulesets: PublishedRuleset[]): Promise<Overview> {
-  const rows = await deps.db
+async function readFlags(deps: Deps): Promise<FlagRow[]> {
+  return deps.db
     .selectFrom("flags")
     .select(["key", "name", "description", "tags", "owner", "temporary"])
     .where("archived_at", "is", null)
     .orderBy("key")
     .execute();
+}
+
+function buildOverview(rows: FlagRow[], rulesets: PublishedRuleset[]): Overview {
   const byEnvironment = rulesets.map((r) => new Map<string, Flag>(r.ruleset.flags.map((f) => [f.key, f])));
+  const cells: OverviewCell[] = [];
+  const indexOf = new Map<OverviewCell, number>();
+  const indexBySerialised = new Map<string, number>();
+  const index = (cell: OverviewCell) => {
+    let i = indexOf.get(cell);
+    if (i === undefined) {
+      const serialised = JSON.stringify(cell);
+      i = indexBySerialised.get(serialised);
+      if (i === undefined) {
+        i = cells.push(cell) - 1;
+        indexBySerialised.set(serialised, i);
+      }
+      indexOf.set(cell, i);
+    }
+    return i;
+  };
   return {
     environments: rulesets.map((r) => r.environment),
+    cells,
     flags: rows.map((row) => ({
       ...row,
       cells: byEnvironment.map((flags) => {
         const flag = flags.get(row.key);
-        return flag ? cellOf(flag) : null;
+        return flag ? index(cellOf(flag)) : null;
       }),
     })),
   };
@@ -98,18 +125,30 @@ async function buildOverview(deps: Deps, rulesets: PublishedRuleset[]): Promise<
  * The overview source of one app: `current()` is cheap (enough for a 304); `snapshot()` builds the
  * body for that version, or reuses the last one built.
  */
+export interface OverviewVersion {
+  etag: string;
+  flagsVersion: string;
+  rulesets: PublishedRuleset[];
+}
+
 export function overviewSource(deps: Deps) {
   let last: OverviewSnapshot | undefined;
+  // A state change leaves every flag's metadata as it was: it is read again only when flags change.
+  let flags: { version: string; rows: FlagRow[] } | undefined;
   return {
-    async current(): Promise<{ etag: string; rulesets: PublishedRuleset[] }> {
+    async current(): Promise<OverviewVersion> {
       const rulesets = await currentRulesets(deps);
-      return { etag: etagOf(await flagsVersion(deps), rulesets), rulesets };
+      const version = await flagsVersion(deps);
+      return { etag: etagOf(version, rulesets), flagsVersion: version, rulesets };
     },
-    async snapshot(etag: string, rulesets: PublishedRuleset[]): Promise<OverviewSnapshot> {
-      if (last?.etag === etag) return last;
-      const json = JSON.stringify(await buildOverview(deps, rulesets));
-      last = { etag, json, gzip: gzipSync(json, { level: 6 }) };
-      return last;
+    async snapshot(current: OverviewVersion): Promise<OverviewSnapshot> {
+      if (last?.etag === current.etag) return last;
+      if (flags?.version !== current.flagsVersion)
+        flags = { version: current.flagsVersion, rows: await readFlags(deps) };
+      const json = JSON.stringify(buildOverview(flags.rows, current.rulesets));
+      const snapshot = { etag: current.etag, json, gzip: gzipSync(json, { level: 6 }) };
+      last = snapshot;
+      return snapshot;
     },
   };
 }

@@ -27,6 +27,9 @@ const CellSchema = z
 const OverviewSchema = z
   .object({
     environments: z.array(z.string()).openapi({ description: "Environment keys in release order." }),
+    cells: z
+      .array(CellSchema)
+      .openapi({ description: "Each distinct cell once; flags refer to them by index." }),
     flags: z.array(
       z.object({
         key: z.string(),
@@ -35,8 +38,9 @@ const OverviewSchema = z
         tags: z.array(z.string()),
         owner: z.string().nullable(),
         temporary: z.boolean(),
-        cells: z.array(CellSchema.nullable()).openapi({
-          description: "One per environment, in the order of `environments`; null: no state there.",
+        cells: z.array(z.number().int().nullable()).openapi({
+          description:
+            "One per environment, in the order of `environments`: an index into `cells`; null: no state there.",
         }),
       }),
     ),
@@ -64,7 +68,8 @@ export function overviewRoutes(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   const source = overviewSource(deps);
   app.openapi(overviewRoute, async (c) => {
-    const { etag, rulesets } = await source.current();
+    const current = await source.current();
+    const { etag } = current;
     const headers: Record<string, string> = {
       ETag: etag,
       "Cache-Control": "private, no-cache",
@@ -73,7 +78,7 @@ export function overviewRoutes(deps: AppDeps) {
     // Compared as weak ETags are (RFC 9110 §8.8.3.2): matchesEtag drops the W/ of the header's tags.
     if (matchesEtag(c.req.header("if-none-match"), etag.slice(2)))
       return new Response(null, { status: 304, headers });
-    const snapshot = await source.snapshot(etag, rulesets);
+    const snapshot = await source.snapshot(current);
     headers["Content-Type"] = "application/json; charset=utf-8";
     if (/\bgzip\b/.test(c.req.header("accept-encoding") ?? ""))
       return new Response(snapshot.gzip, { headers: { ...headers, "Content-Encoding": "gzip" } });
