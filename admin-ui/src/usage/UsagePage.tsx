@@ -3,48 +3,32 @@
  * evaluated it, and a "stale" badge for temporary flags that have outlived their purpose (the server says
  * why). Selecting a flag charts its evaluations per variation over time.
  */
-import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link } from "wouter";
-import { api } from "../api/client.js";
 import { paths } from "../app/paths.js";
 import { ErrorBanner } from "../components/ErrorBanner.js";
+import { compactCount as count, useFlagUsage, useUsageList } from "./api.js";
 import { UsageChart } from "./UsageChart.js";
 import "./usage.css";
 
-export interface UsageRow {
-  flag: string;
-  temporary: boolean;
-  evaluationsLast7Days: Record<string, number>;
-  stale: boolean;
-  why: string | null;
-  servesEverywhere: string | null;
-  lastEvaluated: string | null;
-}
-
-const count = (n: number) => new Intl.NumberFormat(undefined, { notation: "compact" }).format(n);
+export type { UsageRow } from "./api.js";
 
 export function UsagePage() {
   const [staleOnly, setStaleOnly] = useState(false);
   const [selected, setSelected] = useState<string | null>(null);
-  const usage = useQuery({
-    queryKey: ["usage", "*"],
-    queryFn: () =>
-      api<{ staleAfterDays: number; flags: UsageRow[] }>("/usage", { query: { staleAfterDays: 30 } }),
-    refetchInterval: 30_000,
-  });
-  const rows = (usage.data?.flags ?? []).filter((r) => !staleOnly || r.stale);
+  const usage = useUsageList();
+  const rows = (usage.data ?? []).filter((r) => !staleOnly || r.stale);
   const environments = [
-    ...new Set(usage.data?.flags.flatMap((r) => Object.keys(r.evaluationsLast7Days)) ?? []),
+    ...new Set(usage.data?.flatMap((r) => Object.keys(r.evaluationsLast7Days)) ?? []),
   ].sort();
-  const staleCount = usage.data?.flags.filter((r) => r.stale).length ?? 0;
+  const staleCount = usage.data?.filter((r) => r.stale).length ?? 0;
 
   return (
     <section className="page usage" aria-labelledby="usage-title">
       <header className="page-header">
         <h1 id="usage-title">Usage</h1>
         <span className="muted">
-          {staleCount} stale of {usage.data?.flags.length ?? 0} flags
+          {staleCount} stale of {usage.data?.length ?? 0} flags
         </span>
       </header>
       <label className="inline-check">
@@ -101,16 +85,8 @@ export function UsagePage() {
   );
 }
 
-interface FlagUsageResponse {
-  series: { environment: string; variant: string | null; hour: string; count: number }[];
-  lastEvaluated: Record<string, string>;
-}
-
 function FlagUsage({ flag }: { flag: string }) {
-  const usage = useQuery({
-    queryKey: ["usage", flag],
-    queryFn: () => api<FlagUsageResponse>(`/flags/${encodeURIComponent(flag)}/usage`),
-  });
+  const usage = useFlagUsage(flag);
   return (
     <section className="usage-detail" aria-labelledby="usage-detail-title">
       <h2 id="usage-detail-title">Evaluations of {flag} per variation, last 7 days</h2>
