@@ -9,6 +9,7 @@ export const paths = {
   flags: "/flags",
   flag: (key: string) => `/flags/${segment(key)}`,
   segments: "/segments",
+  segmentsIn: (env: string) => `/segments/${segment(env)}`,
   segment: (env: string, key: string) => `/segments/${segment(env)}/${segment(key)}`,
   history: "/history",
   environments: "/environments",
