@@ -163,3 +163,53 @@ describe("compression of the admin API", () => {
     expect(problem.errors.map((e: { path: string }) => e.path)).toContain("key");
   });
 });
+
+describe("GET /api/v1/overview/kills", () => {
+  it("lists kills and incidents newest first, with the flags and the ruleset version each produced", async () => {
+    const kill = await read(
+      await t.request(
+        "/api/v1/environments/production/flags/new-checkout/kill",
+        json("POST", { reason: "errors spiking" }, t.auth()),
+      ),
+    );
+    const incident = await read(
+      await t.request(
+        "/api/v1/environments/staging/incident",
+        json("POST", { tag: "checkout", reason: "payments outage" }, t.auth()),
+      ),
+    );
+    const { kills } = await read(await t.request("/api/v1/overview/kills", { headers: t.auth() }));
+    expect(kills.slice(0, 2)).toMatchObject([
+      {
+        action: "incident.declare",
+        environment: "staging",
+        tag: "checkout",
+        flags: ["new-checkout"],
+        reason: "payments outage",
+        rulesetVersion: incident.rulesetVersions.staging,
+      },
+      {
+        action: "flag.kill",
+        environment: "production",
+        tag: null,
+        flags: ["new-checkout"],
+        reason: "errors spiking",
+        rulesetVersion: kill.rulesetVersions.production,
+      },
+    ]);
+  });
+
+  it("pages with nextBefore, and names a bad cursor", async () => {
+    const first = await read(await t.request("/api/v1/overview/kills?limit=1", { headers: t.auth() }));
+    expect(first.kills).toHaveLength(1);
+    expect(first.nextBefore).toBe(first.kills[0].id);
+    const second = await read(
+      await t.request(`/api/v1/overview/kills?limit=1&before=${first.nextBefore}`, { headers: t.auth() }),
+    );
+    expect(second.kills[0].id).toBeLessThan(first.kills[0].id);
+    expect(second.nextBefore).toBeNull();
+    const bad = await t.request("/api/v1/overview/kills?before=soon", { headers: t.auth() });
+    expect(bad.status).toBe(400);
+    expect((await read(bad)).errors[0].path).toBe("before");
+  });
+});

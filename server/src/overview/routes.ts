@@ -1,7 +1,8 @@
 /**
  * @module `GET /api/v1/overview`: what the admin UI's flags overview, incident screen and segment list
  * read — every flag and what it serves in each environment, compact, with an ETag so the live poll gets
- * a 304 when nothing changed. Anyone logged in may read it.
+ * a 304 when nothing changed. `GET /api/v1/overview/kills`: the incident screen's kills with the
+ * ruleset version each produced. Anyone logged in may read them.
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../auth/context.js";
@@ -9,6 +10,7 @@ import type { AppDeps } from "../deps.js";
 import { jsonResponse, standardProblems } from "../openapi/route.js";
 import { validationHook } from "../problem/zod.js";
 import { matchesEtag } from "../sdk/routes.js";
+import { KILL_ACTIONS, listKills } from "./kills.js";
 import { overviewSource } from "./overview.js";
 
 const CellSchema = z
@@ -64,6 +66,48 @@ const overviewRoute = createRoute({
   },
 });
 
+const KillSchema = z
+  .object({
+    id: z.number().int(),
+    at: z.string(),
+    actor: z.object({ type: z.string(), id: z.string().nullable(), name: z.string() }),
+    action: z.enum(KILL_ACTIONS),
+    environment: z.string().nullable(),
+    tag: z.string().nullable().openapi({ description: "For an incident: the tag whose flags were killed." }),
+    flags: z.array(z.string()).openapi({ description: "The flags it turned off." }),
+    reason: z.string().nullable(),
+    rulesetVersion: z.number().int().nullable().openapi({
+      description:
+        "The environment's ruleset version it produced: ask `/environments/{env}/delivery?version=` whether SDKs have it.",
+    }),
+  })
+  .openapi("Kill");
+
+const killsRoute = createRoute({
+  method: "get",
+  path: "/overview/kills",
+  tags: ["Flag state"],
+  summary: "Kills and incidents, newest first, with the ruleset version each produced",
+  request: {
+    query: z.object({
+      before: z.coerce
+        .number()
+        .int()
+        .positive()
+        .optional()
+        .openapi({ description: "`nextBefore` of the previous page." }),
+      limit: z.coerce.number().int().min(1).max(200).default(50),
+    }),
+  },
+  responses: {
+    200: jsonResponse(
+      z.object({ kills: z.array(KillSchema), nextBefore: z.number().int().nullable() }),
+      "A page of kills",
+    ),
+    ...standardProblems,
+  },
+});
+
 export function overviewRoutes(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   const source = overviewSource(deps);
@@ -84,5 +128,6 @@ export function overviewRoutes(deps: AppDeps) {
       return new Response(snapshot.gzip, { headers: { ...headers, "Content-Encoding": "gzip" } });
     return new Response(snapshot.json, { headers });
   });
+  app.openapi(killsRoute, async (c) => c.json(await listKills(deps, c.req.valid("query")), 200));
   return app;
 }
