@@ -90,21 +90,27 @@ async function readFlags(deps: Deps): Promise<FlagRow[]> {
     .execute();
 }
 
+// Cells outlive a build (they are memoised per ruleset flag), and so does their serialised form.
+const serialised = new WeakMap<OverviewCell, string>();
+function serialise(cell: OverviewCell): string {
+  let json = serialised.get(cell);
+  if (json === undefined) {
+    json = JSON.stringify(cell);
+    serialised.set(cell, json);
+  }
+  return json;
+}
+
 function buildOverview(rows: FlagRow[], rulesets: PublishedRuleset[]): Overview {
   const byEnvironment = rulesets.map((r) => new Map<string, Flag>(r.ruleset.flags.map((f) => [f.key, f])));
   const cells: OverviewCell[] = [];
-  const indexOf = new Map<OverviewCell, number>();
-  const indexBySerialised = new Map<string, number>();
+  const indexOf = new Map<string, number>();
   const index = (cell: OverviewCell) => {
-    let i = indexOf.get(cell);
+    const json = serialise(cell);
+    let i = indexOf.get(json);
     if (i === undefined) {
-      const serialised = JSON.stringify(cell);
-      i = indexBySerialised.get(serialised);
-      if (i === undefined) {
-        i = cells.push(cell) - 1;
-        indexBySerialised.set(serialised, i);
-      }
-      indexOf.set(cell, i);
+      i = cells.push(cell) - 1;
+      indexOf.set(json, i);
     }
     return i;
   };
