@@ -7,6 +7,7 @@ import { resolve } from "node:path";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
+import { compress } from "hono/compress";
 import { sql } from "kysely";
 import { auditRoutes } from "./audit/routes.js";
 import type { AppEnv } from "./auth/context.js";
@@ -27,6 +28,7 @@ import { timeRequests } from "./observability/metrics.js";
 import { observabilityRoutes } from "./observability/routes.js";
 import { ofrepRoutes } from "./ofrep/routes.js";
 import { mountApiDocs } from "./openapi/docs.js";
+import { overviewRoutes } from "./overview/routes.js";
 import { requireJsonBodies } from "./problem/content-type.js";
 import { NotFoundError, PayloadTooLargeError } from "./problem/errors.js";
 import { handleError } from "./problem/respond.js";
@@ -41,6 +43,9 @@ import { userRoutes } from "./users/routes.js";
 import { webhookRoutes } from "./webhooks/routes.js";
 
 export type App = OpenAPIHono<AppEnv>;
+
+/** JSON and problem+json answers of the admin API; CompressionStream, so it runs on edge runtimes too. */
+const COMPRESSIBLE_API_TYPES = /^application\/(?:problem\+)?json\b/;
 
 /** Enough for a segment of 100,000 keys of up to 256 characters, as JSON. */
 const MAX_API_BODY_BYTES = 32 * 1024 * 1024;
@@ -98,6 +103,7 @@ export function createApp(deps: AppDeps): App {
   });
 
   const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  api.use("*", compress({ contentTypeFilter: COMPRESSIBLE_API_TYPES }));
   api.use(
     "*",
     bodyLimit({
@@ -115,6 +121,7 @@ export function createApp(deps: AppDeps): App {
   protectedApi.use("*", authenticate(deps));
   protectedApi.route("/", environmentRoutes(deps));
   protectedApi.route("/", flagRoutes(deps));
+  protectedApi.route("/", overviewRoutes(deps));
   protectedApi.route("/", stateRoutes(deps));
   protectedApi.route("/", darkLaunchRoutes(deps));
   protectedApi.route("/", guardRoutes(deps));

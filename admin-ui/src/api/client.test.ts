@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { jsonResponse, mockApi, problemResponse } from "../testing/mock-api.js";
-import { ApiError, api, apiUrl, errorMessage } from "./client.js";
+import { ApiError, api, apiIfChanged, apiUrl, errorMessage } from "./client.js";
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -35,6 +35,33 @@ describe("api", () => {
   it("returns undefined for 204", async () => {
     mockApi({ "POST /api/v1/auth/logout": () => new Response(null, { status: 204 }) });
     await expect(api("/auth/logout", { method: "POST" })).resolves.toBeUndefined();
+  });
+});
+
+describe("apiIfChanged", () => {
+  it("sends the ETag held and says 'unchanged' on a 304, or gives the new answer and its ETag", async () => {
+    const mock = mockApi({
+      "GET /api/v1/overview": (call) =>
+        call.headers.get("if-none-match") === 'W/"v1"'
+          ? new Response(null, { status: 304 })
+          : new Response('{"flags":[]}', { headers: { etag: 'W/"v2"', "content-type": "application/json" } }),
+    });
+    await expect(apiIfChanged("/overview", 'W/"v1"')).resolves.toBeUndefined();
+    await expect(apiIfChanged("/overview", 'W/"v0"')).resolves.toEqual({
+      data: { flags: [] },
+      etag: 'W/"v2"',
+    });
+    await apiIfChanged("/overview", null);
+    expect(mock.calls.map((c) => c.headers.get("if-none-match"))).toEqual(['W/"v1"', 'W/"v0"', null]);
+    // The browser's cache must not answer for the server (it would turn the 304 back into a 200).
+    expect(mock.fetch.mock.calls[0]?.[1]?.cache).toBe("no-store");
+  });
+
+  it("throws the server's problem like api()", async () => {
+    mockApi({ "GET /api/v1/overview": { status: 403, problem: { title: "Forbidden", detail: "no" } } });
+    const error = await apiIfChanged("/overview", undefined).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).status).toBe(403);
   });
 });
 

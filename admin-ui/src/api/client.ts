@@ -108,6 +108,32 @@ const passThrough = (body: unknown) =>
  * await api(`/environments/prod/flags/${key}`, { method: "PATCH", body: { on: true }, version: 4 });
  */
 export async function api<T>(path: string, init: ApiInit = {}): Promise<T> {
+  const response = await send(path, init);
+  if (!response.ok) throw await errorFrom(response);
+  return parseBody<T>(response);
+}
+
+/**
+ * A GET that sends the ETag of what the caller holds: `undefined` when the server answers 304 (what is
+ * held is current), else the new answer with its ETag. Failures throw {@link ApiError} as `api` does.
+ *
+ * @example
+ * const fresh = await apiIfChanged<Overview>("/overview", held?.etag);
+ * return fresh ? fresh.data : held;
+ */
+export async function apiIfChanged<T>(
+  path: string,
+  etag: string | null | undefined,
+): Promise<{ data: T; etag: string | null } | undefined> {
+  const headers = etag ? { "if-none-match": etag } : undefined;
+  // no-store: the answer is cached by the caller; the browser's cache would turn 304s back into 200s.
+  const response = await send(path, { headers, cache: "no-store" });
+  if (response.status === 304) return undefined;
+  if (!response.ok) throw await errorFrom(response);
+  return { data: await parseBody<T>(response), etag: response.headers.get("etag") };
+}
+
+async function send(path: string, init: ApiInit): Promise<Response> {
   const { body, version, query, headers: given, ...rest } = init;
   const headers = new Headers(given);
   if (!headers.has("accept")) headers.set("accept", "application/json, application/problem+json");
@@ -120,15 +146,8 @@ export async function api<T>(path: string, init: ApiInit = {}): Promise<T> {
     }
   }
   if (version !== undefined) headers.set("if-match", version === "any" ? "*" : `"${version}"`);
-
-  let response: Response;
   try {
-    response = await fetch(apiUrl(path, query), {
-      ...rest,
-      headers,
-      body: sent,
-      credentials: "same-origin",
-    });
+    return await fetch(apiUrl(path, query), { ...rest, headers, body: sent, credentials: "same-origin" });
   } catch (error) {
     throw new ApiError({
       type: "about:blank",
@@ -137,7 +156,9 @@ export async function api<T>(path: string, init: ApiInit = {}): Promise<T> {
       detail: `The server could not be reached (${error instanceof Error ? error.message : String(error)}).`,
     });
   }
-  if (!response.ok) throw await errorFrom(response);
+}
+
+async function parseBody<T>(response: Response): Promise<T> {
   if (response.status === 204 || response.headers.get("content-length") === "0") return undefined as T;
   const text = await response.text();
   return (text ? JSON.parse(text) : undefined) as T;

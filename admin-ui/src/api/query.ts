@@ -7,16 +7,16 @@ import { ApiError } from "./client.js";
 
 /**
  * Query keys. Nested on purpose: invalidating `["environments", env]` also refreshes that environment's
- * states and segments; invalidating `["flags"]` refreshes every flag query.
+ * flag states and segments; invalidating `["flags"]` refreshes every flag query.
  */
 export const queryKeys = {
   me: ["me"] as const,
   environments: ["environments"] as const,
   environment: (env: string) => ["environments", env] as const,
-  states: (env: string) => ["environments", env, "states"] as const,
   state: (env: string, flag: string) => ["environments", env, "states", flag] as const,
   segments: (env: string) => ["environments", env, "segments"] as const,
   segment: (env: string, segment: string) => ["environments", env, "segments", segment] as const,
+  overview: ["overview"] as const,
   flags: ["flags"] as const,
   flag: (flag: string) => ["flags", flag] as const,
   audit: (filters: Record<string, unknown> = {}) => ["audit", filters] as const,

@@ -65,7 +65,7 @@ export interface FlagDefinition {
   updatedAt: string;
 }
 
-/** `GET /api/v1/flags` items and `GET /api/v1/flags/{flag}`: the definition plus on/off per environment. */
+/** `GET /api/v1/flags/{flag}` (and `/flags` items): the definition plus on/off per environment. */
 export interface FlagSummary extends FlagDefinition {
   states: Record<string, { on: boolean; version: number }>;
 }

@@ -8,4 +8,14 @@ describe("paths", () => {
     expect(paths.flag("new-checkout")).toBe("/flags/new-checkout");
     expect(paths.segment("production", "beta.testers")).toBe("/segments/production/beta%2Etesters");
   });
+
+  it("links a promotion with the flag and environments preselected", () => {
+    const url = new URL(paths.promote("pay&go", "staging", "production"), "http://x");
+    expect(url.pathname).toBe("/release");
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      flag: "pay&go",
+      from: "staging",
+      to: "production",
+    });
+  });
 });

@@ -9,12 +9,17 @@ export const paths = {
   flags: "/flags",
   flag: (key: string) => `/flags/${segment(key)}`,
   segments: "/segments",
+  segmentsIn: (env: string) => `/segments/${segment(env)}`,
   segment: (env: string, key: string) => `/segments/${segment(env)}/${segment(key)}`,
   history: "/history",
   environments: "/environments",
   keys: "/keys",
   users: "/users",
   usage: "/usage",
+  release: "/release",
+  /** The release screen with one flag's promotion from `from` to `to` preselected. */
+  promote: (flag: string, from: string, to: string) =>
+    `/release?${new URLSearchParams({ flag, from, to }).toString()}`,
   incident: "/incident",
   changeRequests: (env = "") =>
     env ? `/change-requests?environment=${encodeURIComponent(env)}` : "/change-requests",

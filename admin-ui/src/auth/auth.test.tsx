@@ -14,7 +14,7 @@ const me = { type: "user", id: "1", name: "ada@example.com", role: "admin" };
 const loggedOut = { status: 401, problem: { title: "Unauthorized", detail: "Log in" } } as const;
 const emptyLists = {
   "GET /api/v1/environments": { json: { environments: [] } },
-  "GET /api/v1/flags": { json: { flags: [] } },
+  "GET /api/v1/overview": { json: { environments: [], cells: [], flags: [] } },
 };
 
 describe("logging in", () => {
@@ -61,8 +61,8 @@ describe("logging in", () => {
     const api = mockApi({ ...emptyLists, "GET /api/v1/auth/me": { json: me } });
     const { location, client } = renderApp("/flags");
     await screen.findByText("0 of 0 flags");
-    api.routes["GET /api/v1/flags"] = loggedOut;
-    await client.refetchQueries({ queryKey: ["flags"] });
+    api.routes["GET /api/v1/overview"] = loggedOut;
+    await client.refetchQueries({ queryKey: ["overview"] });
     await screen.findByRole("heading", { name: "Log in to Switchyard" });
     expect(location.history.at(-1)).toBe("/login?next=%2Fflags");
   });

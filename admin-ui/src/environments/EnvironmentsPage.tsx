@@ -9,6 +9,7 @@ import { useEnvironments } from "../api/flags.js";
 import { queryKeys } from "../api/query.js";
 import { ErrorBanner } from "../components/ErrorBanner.js";
 import { Field } from "../components/Field.js";
+import { FormErrors } from "../components/FormErrors.js";
 import "../keys/keys.css";
 
 export function EnvironmentsPage() {
@@ -92,7 +93,7 @@ function NewEnvironmentForm({ next }: { next: number }) {
         />{" "}
         Changes need approval
       </label>
-      {error && !error.errors.length && <ErrorBanner error={error} />}
+      <FormErrors error={create.error} fields={["key", "name"]} />
       <button type="submit" className="button button-primary" disabled={create.isPending}>
         Add environment
       </button>

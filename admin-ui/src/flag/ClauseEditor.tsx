@@ -1,17 +1,23 @@
 /** @module One clause of a rule: attribute, operator, values (a segment picker for `is in segment`). */
+import { useId } from "react";
 import type { Clause, Operator } from "../api/types.js";
-import { formatValues, OPERATORS, parseValues } from "./draft.js";
+import { formatValues, OPERATORS, parseValues, textSays } from "./draft.js";
+import { useParsedText } from "./parsed-text.js";
 
 export interface ClauseEditorProps {
   clause: Clause;
   label: string;
   segments: string[];
+  /** The server's complaint about this clause, shown beside it. */
+  error?: string;
   onChange: (clause: Clause) => void;
   onRemove: () => void;
 }
 
-export function ClauseEditor({ clause, label, segments, onChange, onRemove }: ClauseEditorProps) {
+export function ClauseEditor({ clause, label, segments, error, onChange, onRemove }: ClauseEditorProps) {
   const isSegment = clause.op === "segmentMatch";
+  const errorId = useId();
+  const invalid = error ? { "aria-invalid": true, "aria-describedby": errorId } : {};
   return (
     <fieldset className="clause" aria-label={label}>
       {!isSegment && (
@@ -21,6 +27,7 @@ export function ClauseEditor({ clause, label, segments, onChange, onRemove }: Cl
           value={clause.attribute}
           placeholder="country"
           onChange={(e) => onChange({ ...clause, attribute: e.target.value.trim() })}
+          {...invalid}
         />
       )}
       <select
@@ -43,6 +50,7 @@ export function ClauseEditor({ clause, label, segments, onChange, onRemove }: Cl
           aria-label="Segment"
           value={String(clause.values[0] ?? "")}
           onChange={(e) => onChange({ ...clause, values: e.target.value ? [e.target.value] : [] })}
+          {...invalid}
         >
           <option value="">choose a segment…</option>
           {segments.map((s) => (
@@ -52,13 +60,7 @@ export function ClauseEditor({ clause, label, segments, onChange, onRemove }: Cl
           ))}
         </select>
       ) : (
-        <input
-          aria-label="Values"
-          className="clause-values"
-          defaultValue={formatValues(clause.values)}
-          placeholder="DE, FR"
-          onBlur={(e) => onChange({ ...clause, values: parseValues(clause.op, e.target.value) })}
-        />
+        <ValuesInput clause={clause} onChange={onChange} invalid={invalid} />
       )}
       <label className="inline-check">
         <input
@@ -71,6 +73,39 @@ export function ClauseEditor({ clause, label, segments, onChange, onRemove }: Cl
       <button type="button" className="button button-quiet" aria-label={`Remove ${label}`} onClick={onRemove}>
         ×
       </button>
+      {error && (
+        <p className="field-error clause-error" id={errorId}>
+          {error}
+        </p>
+      )}
     </fieldset>
+  );
+}
+
+/** Comma-separated values, parsed on every key press so the draft (and the preview) is always current. */
+function ValuesInput({
+  clause,
+  onChange,
+  invalid,
+}: {
+  clause: Clause;
+  onChange: (clause: Clause) => void;
+  invalid: Record<string, unknown>;
+}) {
+  const [text, setText] = useParsedText(clause.values, formatValues, (t, values) =>
+    textSays(clause.op, t, values),
+  );
+  return (
+    <input
+      aria-label="Values"
+      className="clause-values"
+      value={text}
+      placeholder="DE, FR"
+      onChange={(e) => {
+        setText(e.target.value);
+        onChange({ ...clause, values: parseValues(clause.op, e.target.value) });
+      }}
+      {...invalid}
+    />
   );
 }

@@ -98,6 +98,31 @@ describe("the rule editor", () => {
     expect(last.rules.map((r) => r.id)).toEqual(["first"]);
   });
 
+  it("writes values into the draft as they are typed, keeping the text as typed", async () => {
+    let last = empty;
+    renderAt(
+      <Harness
+        initial={{
+          ...empty,
+          rules: [
+            {
+              id: "r",
+              clauses: [{ attribute: "country", op: "in", values: ["DE"] }],
+              serve: { variation: "on" },
+            },
+          ],
+        }}
+        seen={(s) => (last = s)}
+      />,
+    );
+    const values = screen.getByRole("textbox", { name: "Values" }) as HTMLInputElement;
+    await userEvent.type(values, ", ");
+    expect(values.value).toBe("DE, ");
+    await userEvent.type(values, "FR");
+    expect(last.rules[0]?.clauses[0]?.values).toEqual(["DE", "FR"]);
+    expect(values.value).toBe("DE, FR");
+  });
+
   it("splits a rule between variations with sliders that keep 100%", async () => {
     let last = empty;
     renderAt(
@@ -144,6 +169,7 @@ describe("saving: the diff first, conflicts shown, never overwritten silently", 
         base={base}
         draft={{ ...fieldsOf(base), on: false }}
         onSaved={onSaved}
+        onInvalid={() => {}}
         onReload={() => {}}
         onClose={() => {}}
       />,
@@ -194,6 +220,7 @@ describe("saving: the diff first, conflicts shown, never overwritten silently", 
         base={base}
         draft={{ ...fieldsOf(base), on: false }}
         onSaved={onSaved}
+        onInvalid={() => {}}
         onReload={onReload}
         onClose={() => {}}
       />,

@@ -3,9 +3,11 @@
 import type { Decision, EvaluationContext, Segment } from "@switchyard/core";
 import { useQueries } from "@tanstack/react-query";
 import { useState } from "react";
-import { api } from "../api/client.js";
+import { api, errorMessage } from "../api/client.js";
+import { queryKeys } from "../api/query.js";
 import type { FlagDefinition, StateFields } from "../api/types.js";
 import { describeDecision } from "./describe-decision.js";
+import { usePrerequisiteRuleset } from "./prerequisites.js";
 import { parseContext, previewDecision, segmentKeysUsed } from "./preview.js";
 
 export function Preview({ env, flag, state }: { env: string; flag: FlagDefinition; state: StateFields }) {
@@ -13,18 +15,25 @@ export function Preview({ env, flag, state }: { env: string; flag: FlagDefinitio
   const used = segmentKeysUsed(state);
   const segments = useQueries({
     queries: used.map((key) => ({
-      queryKey: ["environments", env, "segments", key],
+      queryKey: queryKeys.segment(env, key),
       queryFn: () =>
         api<Segment>(`/environments/${encodeURIComponent(env)}/segments/${encodeURIComponent(key)}`),
       staleTime: 30_000,
     })),
   });
-  const loaded = segments.map((s) => s.data).filter((s): s is Segment => s !== undefined);
+  const prerequisites = usePrerequisiteRuleset(env, flag.key, state);
+  const loaded = [
+    ...segments.map((s) => s.data).filter((s): s is Segment => s !== undefined),
+    ...(prerequisites.data?.segments ?? []).filter((s) => !used.includes(s.key)),
+  ];
   const context = parseContext(text);
-  const result: Decision | { error: string } =
-    "error" in context && typeof context.error === "string"
-      ? { error: context.error }
-      : previewDecision(flag, state, loaded, context as EvaluationContext);
+  const result: Decision | { error: string } = prerequisites.error
+    ? { error: `the prerequisites could not be loaded (${errorMessage(prerequisites.error)})` }
+    : !prerequisites.data
+      ? { error: "loading the prerequisite flags…" }
+      : "error" in context && typeof context.error === "string"
+        ? { error: context.error }
+        : previewDecision(flag, state, loaded, context as EvaluationContext, prerequisites.data.flags);
   return (
     <section className="preview" aria-label="Preview">
       <h3>Preview</h3>

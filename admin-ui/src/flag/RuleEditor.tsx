@@ -6,16 +6,20 @@ import { useState } from "react";
 import type { Rule, StateFields, Variation } from "../api/types.js";
 import { ClauseEditor } from "./ClauseEditor.js";
 import { addClause, addRule, moveRule, removeClause, removeRule, updateClause, updateRule } from "./draft.js";
+import { idOf } from "./identity.js";
 import { ServeEditor } from "./ServeEditor.js";
+import { fieldOf, NO_ERRORS, type StateErrors } from "./state-errors.js";
 
 export interface RuleEditorProps {
   state: StateFields;
   variations: Variation[];
   segments: string[];
+  /** The server's complaints from the last save, by field. */
+  errors?: StateErrors;
   onChange: (state: StateFields) => void;
 }
 
-export function RuleEditor({ state, variations, segments, onChange }: RuleEditorProps) {
+export function RuleEditor({ state, variations, segments, errors = NO_ERRORS, onChange }: RuleEditorProps) {
   const [dragging, setDragging] = useState<number | null>(null);
   const first = variations[0]?.key ?? "";
   return (
@@ -69,11 +73,13 @@ export function RuleEditor({ state, variations, segments, onChange }: RuleEditor
                 Remove
               </button>
             </div>
+            {errors.at(fieldOf.rule(rule)) && <p className="field-error">{errors.at(fieldOf.rule(rule))}</p>}
             <RuleBody
               rule={rule}
               index={index}
               variations={variations}
               segments={segments}
+              errors={errors}
               onChange={(next) => onChange(updateRule(state, index, next))}
             />
           </li>
@@ -91,12 +97,14 @@ function RuleBody({
   index,
   variations,
   segments,
+  errors,
   onChange,
 }: {
   rule: Rule;
   index: number;
   variations: Variation[];
   segments: string[];
+  errors: StateErrors;
   onChange: (rule: Rule) => void;
 }) {
   return (
@@ -104,11 +112,11 @@ function RuleBody({
       <p className="muted small">If all of:</p>
       {rule.clauses.map((clause, i) => (
         <ClauseEditor
-          // biome-ignore lint/suspicious/noArrayIndexKey: clauses have no identity beyond their position
-          key={i}
+          key={idOf(clause)}
           clause={clause}
           label={`Rule ${index + 1} clause ${i + 1}`}
           segments={segments}
+          error={errors.at(fieldOf.clause(clause))}
           onChange={(c) => onChange(updateClause(rule, i, c))}
           onRemove={() => onChange(removeClause(rule, i))}
         />
@@ -120,6 +128,7 @@ function RuleBody({
         serve={rule.serve}
         variations={variations}
         label={`Rule ${index + 1}`}
+        error={errors.at(fieldOf.serve(rule))}
         onChange={(serve) => onChange({ ...rule, serve })}
       />
     </div>

@@ -9,8 +9,9 @@ import { ApiError, api } from "../api/client.js";
 import { flagPath } from "../api/flags.js";
 import type { FlagState, StateFields, StateWrite } from "../api/types.js";
 import { Dialog } from "../components/Dialog.js";
+import { DiffTable } from "../components/DiffTable.js";
 import { ErrorBanner } from "../components/ErrorBanner.js";
-import { type Change, diffValues, show } from "../history/diff.js";
+import { diffValues } from "../history/diff.js";
 
 export const fieldsOf = (s: StateFields): StateFields => ({
   on: s.on,
@@ -22,44 +23,19 @@ export const fieldsOf = (s: StateFields): StateFields => ({
   shadow: s.shadow,
 });
 
-export function DiffTable({ changes, caption }: { changes: Change[]; caption: string }) {
-  if (changes.length === 0) return <p className="muted">No changes.</p>;
-  return (
-    <table className="diff-table">
-      <caption>{caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">Field</th>
-          <th scope="col">Before</th>
-          <th scope="col">After</th>
-        </tr>
-      </thead>
-      <tbody>
-        {changes.map((c) => (
-          <tr key={`${c.path}-${c.kind}`} className={`diff-${c.kind}`}>
-            <th scope="row">
-              <code>{c.path || "(whole)"}</code>
-            </th>
-            <td>{show(c.before)}</td>
-            <td>{show(c.after)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
-
 export interface SaveFlowProps {
   env: string;
   flag: string;
   base: FlagState;
   draft: StateFields;
   onSaved: (result: StateWrite) => void;
+  /** The server refused fields of the draft: the editor shows each message beside its field. */
+  onInvalid: (error: ApiError) => void;
   onReload: () => void;
   onClose: () => void;
 }
 
-export function SaveFlow({ env, flag, base, draft, onSaved, onReload, onClose }: SaveFlowProps) {
+export function SaveFlow({ env, flag, base, draft, onSaved, onInvalid, onReload, onClose }: SaveFlowProps) {
   const [reason, setReason] = useState("");
   const [conflict, setConflict] = useState<FlagState | null>(null);
   const save = useMutation({
@@ -71,11 +47,17 @@ export function SaveFlow({ env, flag, base, draft, onSaved, onReload, onClose }:
       }),
     onSuccess: onSaved,
     onError: (error) => {
-      if (error instanceof ApiError && error.status === 409) setConflict(error.current<FlagState>() ?? null);
+      if (!(error instanceof ApiError)) return;
+      if (error.status === 409) setConflict(error.current<FlagState>() ?? null);
+      else if (error.errors.length > 0) onInvalid(error);
     },
   });
   const mine = diffValues(fieldsOf(base), fieldsOf(draft));
-  const error = save.error instanceof ApiError && save.error.status !== 409 ? save.error : null;
+  // Field errors are shown beside their fields (onInvalid); the rest here.
+  const error =
+    save.error && !(save.error instanceof ApiError && (save.error.status === 409 || save.error.errors.length))
+      ? save.error
+      : null;
 
   if (conflict) {
     const theirs = diffValues(fieldsOf(base), fieldsOf(conflict));
@@ -110,12 +92,7 @@ export function SaveFlow({ env, flag, base, draft, onSaved, onReload, onClose }:
         <span>Reason (goes into the audit log)</span>
         <input value={reason} onChange={(e) => setReason(e.target.value)} />
       </label>
-      {error && <ErrorBanner error={error} />}
-      {error?.errors.map((e) => (
-        <p key={e.path} className="field-error">
-          {e.path}: {e.message}
-        </p>
-      ))}
+      <ErrorBanner error={error} />
       <div className="dialog-actions">
         <button type="button" className="button" onClick={onClose}>
           Keep editing

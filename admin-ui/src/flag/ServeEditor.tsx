@@ -2,6 +2,7 @@
  * @module What a rule (or the default rule) serves: one variation, or a percentage split with a slider per
  * variation that keeps the total at 100%.
  */
+import { useId } from "react";
 import type { Serve, Variation } from "../api/types.js";
 import { setShare, splitOf } from "./draft.js";
 
@@ -9,18 +10,23 @@ export interface ServeEditorProps {
   serve: Serve;
   variations: Variation[];
   label: string;
+  /** The server's complaint about what this serves, shown beside it. */
+  error?: string;
   onChange: (serve: Serve) => void;
 }
 
 const percentText = (p: number) => `${Number.isInteger(p) ? p : p.toFixed(1)}%`;
 
-export function ServeEditor({ serve, variations, label, onChange }: ServeEditorProps) {
+export function ServeEditor({ serve, variations, label, error, onChange }: ServeEditorProps) {
   const isSplit = "rollout" in serve;
   const split = splitOf(serve, variations);
+  const errorId = useId();
   return (
     <fieldset className="serve" aria-label={label}>
       <select
         aria-label={`${label}: serve`}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? errorId : undefined}
         value={isSplit ? "__split" : serve.variation}
         onChange={(e) => {
           const v = e.target.value;
@@ -54,6 +60,11 @@ export function ServeEditor({ serve, variations, label, onChange }: ServeEditorP
             </label>
           ))}
         </div>
+      )}
+      {error && (
+        <p className="field-error" id={errorId}>
+          {error}
+        </p>
       )}
     </fieldset>
   );

@@ -2,8 +2,9 @@
  * @module Editing a flag's state in one environment as pure functions over the draft: rules and their
  * clauses, targets, the rollout split. Components call these; tests pin them.
  */
-import type { Clause, Operator, Rule, Serve, StateFields, Variation } from "../api/types.js";
+import type { Clause, Operator, Prerequisite, Rule, Serve, StateFields, Variation } from "../api/types.js";
 import { BUCKET_COUNT } from "../api/types.js";
+import { carry } from "./identity.js";
 
 export const OPERATORS: { op: Operator; label: string }[] = [
   { op: "in", label: "is one of" },
@@ -39,6 +40,10 @@ export function parseValues(op: Operator, text: string): Clause["values"] {
 }
 
 export const formatValues = (values: Clause["values"]) => values.join(", ");
+
+/** True when the typed text already says these values (so the box keeps the text as typed). */
+export const textSays = (op: Operator, text: string, values: Clause["values"]) =>
+  formatValues(parseValues(op, text)) === formatValues(values);
 
 let counter = 0;
 /** A rule id that reads well in the audit log and does not collide within the flag. */
@@ -77,7 +82,7 @@ export function moveRule(state: StateFields, from: number, to: number): StateFie
 }
 
 export function updateClause(rule: Rule, index: number, clause: Clause): Rule {
-  return { ...rule, clauses: rule.clauses.map((c, i) => (i === index ? clause : c)) };
+  return { ...rule, clauses: rule.clauses.map((c, i) => (i === index ? carry(c, clause) : c)) };
 }
 
 export function addClause(rule: Rule): Rule {
@@ -86,6 +91,25 @@ export function addClause(rule: Rule): Rule {
 
 export function removeClause(rule: Rule, index: number): Rule {
   return { ...rule, clauses: rule.clauses.filter((_, i) => i !== index) };
+}
+
+export function addPrerequisite(state: StateFields, prerequisite: Prerequisite): StateFields {
+  return { ...state, prerequisites: [...state.prerequisites, prerequisite] };
+}
+
+export function updatePrerequisite(
+  state: StateFields,
+  index: number,
+  prerequisite: Prerequisite,
+): StateFields {
+  return {
+    ...state,
+    prerequisites: state.prerequisites.map((p, i) => (i === index ? carry(p, prerequisite) : p)),
+  };
+}
+
+export function removePrerequisite(state: StateFields, index: number): StateFields {
+  return { ...state, prerequisites: state.prerequisites.filter((_, i) => i !== index) };
 }
 
 /** Percent per variation of a serve (a fixed variation is 100%). */
@@ -121,7 +145,7 @@ export function setShare(serve: Serve, variations: Variation[], key: string, per
 }
 
 /** Target keys typed one per line or comma-separated. */
-export const parseKeys = (text: string) => [
+export const parseKeys = (text: string): string[] => [
   ...new Set(
     text
       .split(/[\n,]/)
@@ -129,3 +153,9 @@ export const parseKeys = (text: string) => [
       .filter(Boolean),
   ),
 ];
+
+/** Keys of `variation`'s individual targets, replaced (an empty list removes the target). */
+export function setTargetKeys(state: StateFields, variation: string, values: string[]): StateFields {
+  const others = state.targets.filter((t) => t.variation !== variation);
+  return { ...state, targets: values.length ? [...others, { variation, values }] : others };
+}

@@ -1,18 +1,20 @@
 /**
- * @module The live preview's evaluation: the edited (unsaved) state of one flag, with the segments it uses,
- * compiled and evaluated by core exactly as SDKs would — same salt, same bucketing.
+ * @module The live preview's evaluation: the edited (unsaved) state of one flag, with the segments it uses
+ * and the environment's real setup of the flags its prerequisites name, compiled and evaluated by core
+ * exactly as SDKs would — same salt, same bucketing.
  */
 import {
   compileRuleset,
   type Decision,
   type EvaluationContext,
   evaluate,
+  type Flag,
   type Ruleset,
   type Segment,
 } from "@switchyard/core";
 import type { FlagDefinition, StateFields } from "../api/types.js";
 
-export function segmentKeysUsed(state: StateFields): string[] {
+export function segmentKeysUsed(state: Pick<StateFields, "rules">): string[] {
   const keys = new Set<string>();
   for (const rule of state.rules)
     for (const clause of rule.clauses)
@@ -25,6 +27,8 @@ export function previewDecision(
   state: StateFields,
   segments: Segment[],
   context: EvaluationContext,
+  /** The other flags of the environment its prerequisites lead to. */
+  prerequisiteFlags: Flag[] = [],
 ): Decision | { error: string } {
   const ruleset: Ruleset = {
     formatVersion: 1,
@@ -43,10 +47,10 @@ export function previewDecision(
         targets: state.targets,
         rules: state.rules,
         fallthrough: state.fallthrough,
-        // Prerequisites name other flags the preview does not load: they are shown, not evaluated.
-        prerequisites: [],
+        prerequisites: state.prerequisites,
         shadow: state.shadow,
       },
+      ...prerequisiteFlags.filter((f) => f.key !== flag.key),
     ],
     segments,
   };

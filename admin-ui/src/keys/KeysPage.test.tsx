@@ -101,4 +101,26 @@ describe("KeysPage", () => {
     await userEvent.click(screen.getByRole("button", { name: "Create key" }));
     expect(await screen.findByText("must not be empty")).toBeTruthy();
   });
+
+  it("shows an error about a field this kind of key does not have on the form in the banner", async () => {
+    mockApi({
+      "GET /api/v1/keys": { json: { keys: [] } },
+      "GET /api/v1/environments": environments,
+      "POST /api/v1/keys": {
+        status: 400,
+        problem: {
+          title: "Invalid request",
+          detail: "Invalid body",
+          errors: [{ path: "environment", message: "admin tokens are not per environment" }],
+        },
+      },
+    });
+    renderAt(<KeysPage />, "/keys");
+    await userEvent.type(await screen.findByRole("textbox", { name: "Name" }), "ci");
+    await userEvent.selectOptions(screen.getByRole("combobox", { name: "Kind" }), "admin");
+    await userEvent.click(screen.getByRole("button", { name: "Create key" }));
+    expect((await screen.findByRole("alert")).textContent).toContain(
+      "environment: admin tokens are not per environment",
+    );
+  });
 });

@@ -9,6 +9,7 @@ import { useEnvironments } from "../api/flags.js";
 import { Dialog } from "../components/Dialog.js";
 import { ErrorBanner } from "../components/ErrorBanner.js";
 import { Field } from "../components/Field.js";
+import { FormErrors } from "../components/FormErrors.js";
 import { SecretOnce } from "../components/SecretOnce.js";
 import "./keys.css";
 
@@ -171,7 +172,7 @@ function NewKeyForm({ onCreated }: { onCreated: (secret: string) => void }) {
           </select>
         </Field>
       )}
-      {error && !error.errors.length && <ErrorBanner error={error} />}
+      <FormErrors error={create.error} fields={["name", "kind", kind === "admin" ? "role" : "environment"]} />
       <button type="submit" className="button button-primary" disabled={create.isPending}>
         Create key
       </button>

@@ -1,7 +1,8 @@
 import { cleanup, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { mockApi } from "../testing/mock-api.js";
+import { jsonResponse, mockApi } from "../testing/mock-api.js";
+import { cell, overviewAnswer, overviewRoute, type TestFlag } from "../testing/overview.js";
 import { renderApp } from "../testing/render.js";
 
 afterEach(() => {
@@ -20,22 +21,21 @@ const environment = (key: string, sortOrder: number) => ({
   version: 1,
   createdAt: "2026-01-01T00:00:00.000Z",
 });
-const flag = (key: string, tags: string[], on: boolean) => ({
+const flag = (key: string, tags: string[], on: boolean): TestFlag => ({
   key,
-  name: key,
-  description: "",
-  kind: "boolean",
-  variations: [],
   tags,
-  owner: null,
-  temporary: false,
-  clientVisible: false,
-  archived: false,
-  archivedAt: null,
-  version: 1,
-  createdAt: "2026-01-01T00:00:00.000Z",
-  updatedAt: "2026-01-01T00:00:00.000Z",
-  states: { staging: { on: true, version: 1 }, production: { on, version: 1 } },
+  cells: { staging: cell("100% on"), production: on ? cell("100% on") : cell("off → false") },
+});
+const kill = (id: number, flag: string, environment: string, rulesetVersion: number, reason: string) => ({
+  id,
+  at: `2026-01-0${id}T10:00:00.000Z`,
+  actor: { type: "user", id: "2", name: "bob@example.com" },
+  action: "flag.kill",
+  environment,
+  tag: null,
+  flags: [flag],
+  reason,
+  rulesetVersion,
 });
 const delivery = {
   environment: "production",
@@ -51,38 +51,30 @@ function seed() {
     "GET /api/v1/environments": {
       json: { environments: [environment("staging", 1), environment("production", 2)] },
     },
-    "GET /api/v1/flags": {
-      json: {
-        flags: [
+    "GET /api/v1/overview": overviewRoute(
+      overviewAnswer(
+        ["staging", "production"],
+        [
           flag("new-checkout", ["checkout"], true),
           flag("checkout-banner", ["checkout"], true),
           flag("old-checkout", ["checkout"], false),
           flag("dark-mode", ["ui"], true),
         ],
+      ),
+    ),
+    "GET /api/v1/overview/kills": ({ search }) =>
+      jsonResponse(
+        new URLSearchParams(search).get("before") === "3"
+          ? { kills: [kill(2, "new-checkout", "staging", 4, "old news")], nextBefore: null }
+          : { kills: [kill(3, "dark-mode", "production", 8, "contrast bug")], nextBefore: 3 },
+      ),
+    "GET /api/v1/environments/staging/delivery": {
+      json: {
+        ...delivery,
+        environment: "staging",
+        version: 4,
+        instances: { total: 0, acknowledged: 0, pending: [] },
       },
-    },
-    "GET /api/v1/audit": ({ search }) => {
-      const action = new URLSearchParams(search).get("action");
-      const entries =
-        action === "flag.kill"
-          ? [
-              {
-                id: 3,
-                at: "2026-01-02T10:00:00.000Z",
-                actor: { type: "user", id: "2", name: "bob@example.com" },
-                action: "flag.kill",
-                target: { type: "flag_state", key: "dark-mode" },
-                environment: "production",
-                flag: "dark-mode",
-                reason: "contrast bug",
-                before: null,
-                after: null,
-              },
-            ]
-          : [];
-      return new Response(JSON.stringify({ entries, nextCursor: null }), {
-        headers: { "content-type": "application/json" },
-      });
     },
     "GET /api/v1/environments/production/delivery": { json: delivery },
     "POST /api/v1/environments/production/incident": {
@@ -135,5 +127,40 @@ describe("incident mode", () => {
       "/flags/dark-mode",
     );
     expect(within(row).getByText("back on: dark-mode")).toBeTruthy();
+  });
+
+  it("says per kill whether every connected SDK has the version it produced", async () => {
+    const api = seed();
+    api.routes["GET /api/v1/environments/production/delivery"] = {
+      json: {
+        ...delivery,
+        version: 8,
+        instances: {
+          total: 3,
+          acknowledged: 1,
+          pending: [
+            { instanceId: "web-1", sdk: "node", version: 8 - 1, lastSeenAt: "2026-01-01T00:00:00.000Z" },
+            { instanceId: "web-2", sdk: "node", version: null, lastSeenAt: "2026-01-01T00:00:00.000Z" },
+          ],
+        },
+      },
+    };
+    renderApp("/incident");
+    const list = await screen.findByRole("region", { name: "Killed recently" });
+    const row = (await within(list).findByText("contrast bug")).closest("tr") as HTMLElement;
+    expect(await within(row).findByText("1 of 3 instances")).toBeTruthy();
+    expect(api.calls.find((c) => c.path.endsWith("/production/delivery"))?.search).toBe("?version=8");
+  });
+
+  it("pages beyond the first 50 kills", async () => {
+    seed();
+    renderApp("/incident");
+    const list = await screen.findByRole("region", { name: "Killed recently" });
+    await within(list).findByText("contrast bug");
+    expect(within(list).queryByText("old news")).toBeNull();
+    await userEvent.click(within(list).getByRole("button", { name: "Show older kills" }));
+    const older = (await within(list).findByText("old news")).closest("tr") as HTMLElement;
+    expect(await within(older).findByText("no SDK connected")).toBeTruthy();
+    expect(within(list).queryByRole("button", { name: "Show older kills" })).toBeNull();
   });
 });

@@ -1,39 +1,24 @@
 /**
  * @module `/incident`: incident mode. Kill every flag with a tag in one environment at once (one change,
- * one audit entry), then see everything killed recently: by whom, why, whether it is still off, and
- * whether the latest ruleset has reached every connected SDK.
+ * one audit entry), then see everything killed (KilledList.tsx): by whom, why, whether each kill has
+ * reached every connected SDK, and whether it is still off.
  */
-import { useQueries } from "@tanstack/react-query";
 import { type FormEvent, useMemo, useState } from "react";
-import { Link } from "wouter";
-import { ApiError, api } from "../api/client.js";
-import { useEnvironments, useFlags } from "../api/flags.js";
+import { ApiError } from "../api/client.js";
+import { useEnvironments } from "../api/flags.js";
+import { useOverview } from "../api/overview.js";
 import type { RulesetVersions } from "../api/types.js";
-import { paths } from "../app/paths.js";
 import { useCan } from "../auth/session.js";
 import { Dialog } from "../components/Dialog.js";
 import { ErrorBanner } from "../components/ErrorBanner.js";
 import { Field } from "../components/Field.js";
 import { useDeclareIncident } from "./incident.js";
 import { KillDelivery } from "./KillDelivery.js";
-
-interface AuditEntry {
-  id: number;
-  at: string;
-  actor: { type: string; id: string | null; name: string };
-  action: string;
-  target: { type: string; key: string };
-  environment: string | null;
-  flag: string | null;
-  reason: string | null;
-  after: unknown;
-}
-
-const KILL_ACTIONS = ["flag.kill", "incident.declare"] as const;
+import { KilledList } from "./KilledList.js";
 
 export function IncidentPage() {
   const environments = useEnvironments();
-  const flags = useFlags();
+  const flags = useOverview((o) => o.flags);
   const canKill = useCan("editor");
   const envs = environments.data ?? [];
   const [env, setEnv] = useState("");
@@ -52,7 +37,7 @@ export function IncidentPage() {
   const chosenEnv = env || envs[envs.length - 1]?.key || "";
   const tags = useMemo(() => [...new Set((flags.data ?? []).flatMap((f) => f.tags))].sort(), [flags.data]);
   const affected = useMemo(
-    () => (flags.data ?? []).filter((f) => tag !== "" && f.tags.includes(tag) && f.states[chosenEnv]?.on),
+    () => (flags.data ?? []).filter((f) => tag !== "" && f.tags.includes(tag) && f.cells[chosenEnv]?.on),
     [flags.data, tag, chosenEnv],
   );
   const envName = envs.find((e) => e.key === chosenEnv)?.name ?? chosenEnv;
@@ -187,94 +172,4 @@ export function IncidentPage() {
       <KilledList />
     </section>
   );
-}
-
-/** Kills and incidents from the audit log, newest first, with whether each flag is still off. */
-function KilledList() {
-  const flags = useFlags();
-  const results = useQueries({
-    queries: KILL_ACTIONS.map((action) => ({
-      queryKey: ["audit", { action, limit: 50 }],
-      queryFn: () => api<{ entries: AuditEntry[] }>("/audit", { query: { action, limit: 50 } }),
-    })),
-  });
-  const entries = results
-    .flatMap((r) => r.data?.entries ?? [])
-    .sort((a, b) => b.at.localeCompare(a.at) || b.id - a.id);
-  const envsWithKills = [
-    ...new Set(entries.map((e) => e.environment).filter((e): e is string => e !== null)),
-  ];
-  const isOn = (flag: string, env: string | null) =>
-    env !== null && flags.data?.find((f) => f.key === flag)?.states[env]?.on === true;
-
-  return (
-    <section aria-labelledby="killed-title" className="killed">
-      <h2 id="killed-title">Killed recently</h2>
-      <ErrorBanner error={results.find((r) => r.error)?.error} />
-      {envsWithKills.length > 0 && (
-        <div className="delivery-by-env">
-          {envsWithKills.map((env) => (
-            <div key={env}>
-              <h3 className="small">Latest {env} ruleset</h3>
-              <KillDelivery env={env} />
-            </div>
-          ))}
-        </div>
-      )}
-      {results.some((r) => r.isPending) ? (
-        <p className="muted">Loading…</p>
-      ) : entries.length === 0 ? (
-        <p className="muted">Nothing has been killed.</p>
-      ) : (
-        <table className="plain-table">
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">What</th>
-              <th scope="col">Where</th>
-              <th scope="col">Who</th>
-              <th scope="col">Why</th>
-              <th scope="col">Now</th>
-            </tr>
-          </thead>
-          <tbody>
-            {entries.map((entry) => {
-              const killed = killedFlags(entry);
-              const backOn = killed.filter((f) => isOn(f, entry.environment));
-              return (
-                <tr key={entry.id}>
-                  <td>
-                    <time dateTime={entry.at}>{new Date(entry.at).toLocaleString()}</time>
-                  </td>
-                  <td>
-                    {entry.action === "incident.declare" && (
-                      <span className="badge">tag {entry.target.key}</span>
-                    )}{" "}
-                    {killed.map((f, i) => (
-                      <span key={f}>
-                        {i > 0 && ", "}
-                        <Link href={paths.flag(f)}>{f}</Link>
-                      </span>
-                    ))}
-                    {killed.length === 0 && <span className="muted">no flag was on</span>}
-                  </td>
-                  <td>{entry.environment}</td>
-                  <td>{entry.actor.name}</td>
-                  <td>{entry.reason}</td>
-                  <td>{backOn.length > 0 ? `back on: ${backOn.join(", ")}` : "off"}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      )}
-    </section>
-  );
-}
-
-/** The flags an entry turned off: one for a kill, the tagged ones for an incident. */
-function killedFlags(entry: AuditEntry): string[] {
-  if (entry.action === "flag.kill") return entry.flag ? [entry.flag] : [];
-  const after = entry.after as { flags?: Record<string, unknown> } | null;
-  return Object.keys(after?.flags ?? {});
 }

@@ -2,7 +2,7 @@
  * @module "Has my kill reached everyone?": `GET /api/v1/environments/{env}/delivery?version=N` polled
  * every second until every live SDK instance has applied that ruleset version (or two minutes pass).
  */
-import { useQuery } from "@tanstack/react-query";
+import { useQueries, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { api } from "../api/client.js";
 
@@ -27,18 +27,35 @@ const WATCH_FOR_MS = 120_000;
 export const fetchDelivery = (env: string, version?: number) =>
   api<DeliveryStatus>(`/environments/${encodeURIComponent(env)}/delivery`, { query: { version } });
 
+const deliveryQuery = (env: string, version: number | undefined, startedAt: number) => ({
+  queryKey: ["environments", env, "delivery", version ?? "latest"],
+  queryFn: () => fetchDelivery(env, version),
+  refetchInterval: (query: { state: { data: DeliveryStatus | undefined } }) => {
+    const data = query.state.data;
+    const done = data && data.instances.acknowledged >= data.instances.total;
+    return done || Date.now() - startedAt > WATCH_FOR_MS ? false : DELIVERY_POLL_MS;
+  },
+});
+
 /** Delivery of `version` in `env` (the latest version when omitted), live while instances are pending. */
 export function useDelivery(env: string, version?: number) {
   const [startedAt] = useState(() => Date.now());
-  return useQuery({
-    queryKey: ["environments", env, "delivery", version ?? "latest"],
-    queryFn: () => fetchDelivery(env, version),
-    refetchInterval: (query) => {
-      const data = query.state.data;
-      const done = data && data.instances.acknowledged >= data.instances.total;
-      return done || Date.now() - startedAt > WATCH_FOR_MS ? false : DELIVERY_POLL_MS;
-    },
-  });
+  return useQuery(deliveryQuery(env, version, startedAt));
+}
+
+/** Delivery of several (environment, version) pairs at once, each live while instances are pending. */
+export function useDeliveries(targets: { env: string; version: number }[]) {
+  const [startedAt] = useState(() => Date.now());
+  return useQueries({ queries: targets.map((t) => deliveryQuery(t.env, t.version, startedAt)) });
+}
+
+/**
+ * How many live instances have `version`, from the delivery status of the same or a later version: an
+ * instance listed as pending there is behind `version` only if its own version is lower.
+ */
+export function deliveredTo(status: DeliveryStatus, version: number): { total: number; applied: number } {
+  const behind = status.instances.pending.filter((p) => p.version === null || p.version < version).length;
+  return { total: status.instances.total, applied: status.instances.total - behind };
 }
 
 /** "3 of 5 instances", "no SDK instance connected", "all 5 instances". */

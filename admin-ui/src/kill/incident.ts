@@ -18,7 +18,7 @@ export function useDeclareIncident() {
         body: { tag, reason },
       }),
     onSuccess: (_, { env }) => {
-      void client.invalidateQueries({ queryKey: queryKeys.flags });
+      void client.invalidateQueries({ queryKey: queryKeys.overview });
       void client.invalidateQueries({ queryKey: queryKeys.environment(env) });
       void client.invalidateQueries({ queryKey: ["audit"] });
     },

@@ -1,8 +1,9 @@
 import { act, cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Environment, FlagState, FlagSummary } from "../api/types.js";
+import type { Environment, FlagState } from "../api/types.js";
 import { mockApi } from "../testing/mock-api.js";
+import { cell, overviewAnswer, overviewRoute, type TestFlag } from "../testing/overview.js";
 import { fakeLayout, renderApp } from "../testing/render.js";
 
 const env = (key: string, sortOrder: number, rulesetVersion = 1): Environment => ({
@@ -15,30 +16,6 @@ const env = (key: string, sortOrder: number, rulesetVersion = 1): Environment =>
   rulesetVersion,
   version: 1,
   createdAt: "2026-01-01T00:00:00.000Z",
-});
-
-const booleanVariations = [
-  { key: "on", value: true },
-  { key: "off", value: false },
-];
-
-const flag = (key: string, fields: Partial<FlagSummary> = {}): FlagSummary => ({
-  key,
-  name: key,
-  description: "",
-  kind: "boolean",
-  variations: booleanVariations,
-  tags: [],
-  owner: null,
-  temporary: false,
-  clientVisible: false,
-  archived: false,
-  archivedAt: null,
-  version: 1,
-  createdAt: "2026-01-01T00:00:00.000Z",
-  updatedAt: "2026-01-01T00:00:00.000Z",
-  states: {},
-  ...fields,
 });
 
 const state = (flagKey: string, environment: string, fields: Partial<FlagState> = {}): FlagState => ({
@@ -57,53 +34,28 @@ const state = (flagKey: string, environment: string, fields: Partial<FlagState> 
   ...fields,
 });
 
-const FLAGS = [
-  flag("new-checkout", { name: "New checkout", tags: ["checkout"], owner: "payments-team" }),
-  flag("search-ranking", { tags: ["search"], owner: "search-team" }),
-  flag("dark-mode", { tags: ["ui"] }),
-];
-
-function seed() {
-  const staging = [
-    state("new-checkout", "staging", {
-      on: true,
-      rules: [
-        {
-          id: "pilot",
-          clauses: [{ attribute: "", op: "segmentMatch", values: ["beta-testers"] }],
-          serve: { variation: "on" },
-        },
-      ],
-      fallthrough: {
-        rollout: {
-          weights: [
-            { variation: "on", weight: 20_000 },
-            { variation: "off", weight: 80_000 },
-          ],
-        },
-      },
-    }),
-    state("search-ranking", "staging"),
-    state("dark-mode", "staging", { on: true }),
-  ];
-  const production = [
-    state("new-checkout", "production", { on: true }),
-    state("search-ranking", "production"),
-    state("dark-mode", "production", { on: true }),
-  ];
-  const withStates = FLAGS.map((f) => ({
-    ...f,
-    states: {
-      staging: { on: staging.find((s) => s.flag === f.key)?.on ?? false, version: 1 },
-      production: { on: production.find((s) => s.flag === f.key)?.on ?? false, version: 1 },
+const OFF = cell("off → false", { setup: "off" });
+const FLAGS: TestFlag[] = [
+  {
+    key: "new-checkout",
+    name: "New checkout",
+    tags: ["checkout"],
+    owner: "payments-team",
+    cells: {
+      staging: cell("pilot: beta-testers · 20% rollout", { segments: ["beta-testers"] }),
+      production: cell("100% on"),
     },
-  }));
+  },
+  { key: "search-ranking", tags: ["search"], owner: "search-team", cells: { staging: OFF, production: OFF } },
+  { key: "dark-mode", tags: ["ui"], cells: { staging: cell("100% on"), production: cell("100% on") } },
+];
+const ENVS = ["staging", "production"];
+
+function seed(flags = FLAGS) {
   return mockApi({
     "GET /api/v1/auth/me": { json: { type: "user", id: "1", name: "ada@example.com", role: "editor" } },
     "GET /api/v1/environments": { json: { environments: [env("production", 2), env("staging", 1)] } },
-    "GET /api/v1/flags": { json: { flags: withStates } },
-    "GET /api/v1/environments/staging/flags": { json: { states: staging } },
-    "GET /api/v1/environments/production/flags": { json: { states: production } },
+    "GET /api/v1/overview": overviewRoute(overviewAnswer(ENVS, flags)),
   });
 }
 
@@ -252,12 +204,21 @@ describe("the flags overview", () => {
     expect(within(dialog).getByText("A kill needs a reason.")).toBeTruthy();
     expect(api.calls.some((c) => c.method === "POST")).toBe(false);
 
+    const killed = FLAGS.map((f) =>
+      f.key === "dark-mode" ? { ...f, cells: { ...f.cells, production: OFF } } : f,
+    );
+    api.routes["GET /api/v1/overview"] = overviewRoute(overviewAnswer(ENVS, killed), 'W/"ov-2"');
     await user.type(within(dialog).getByRole("textbox", { name: "Reason" }), "errors spiking");
     await user.click(within(dialog).getByRole("button", { name: "Kill in Production" }));
     await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
     expect(api.calls.find((c) => c.method === "POST")?.body).toEqual({ reason: "errors spiking" });
     const row = document.getElementById("flag-row-dark-mode") as HTMLElement;
-    expect(within(row).getByText("off → false")).toBeTruthy();
+    // Off at once, then the server's summary, fetched without the ETag of the answer before the kill.
+    expect(within(row).queryByRole("button", { name: "Kill dark-mode in Production" })).toBeNull();
+    await waitFor(() => expect(within(row).getByText("off → false")).toBeTruthy());
+    expect(row.querySelectorAll('[data-summary="full"]')).toHaveLength(2);
+    const lastOverview = api.calls.filter((c) => c.path === "/api/v1/overview").at(-1);
+    expect(lastOverview?.headers.get("if-none-match")).toBeNull();
     expect(screen.getByRole("status").textContent).toBe("dark-mode killed in Production.");
     // Then its delivery, for the ruleset version the kill produced.
     const notice = screen.getByRole("region", { name: "Kill of dark-mode in Production" });
@@ -297,33 +258,53 @@ describe("the flags overview", () => {
     expect(screen.queryAllByRole("button", { name: /^Kill / })).toHaveLength(0);
   });
 
-  it("picks up another person's change on the next poll", async () => {
+  it("picks up another person's change on the next poll, and asks with its ETag", async () => {
     const api = seed();
     const { client } = renderApp("/flags");
     await screen.findByText("pilot: beta-testers · 20% rollout");
-    const production = [
-      state("new-checkout", "production", { on: false }),
-      state("search-ranking", "production", { on: true }),
-      state("dark-mode", "production", { on: true }),
-    ];
-    api.routes["GET /api/v1/environments/production/flags"] = { json: { states: production } };
+    const overviewCalls = () => api.calls.filter((c) => c.path === "/api/v1/overview");
+    // Nothing changed: a 304, and the rows stay as they are.
+    await act(() => client.refetchQueries({ queryKey: ["overview"] }));
+    expect(overviewCalls().at(-1)?.headers.get("if-none-match")).toBe('W/"ov-1"');
+    expect(screen.getByText("pilot: beta-testers · 20% rollout")).toBeTruthy();
+
+    const changed = FLAGS.map((f) =>
+      f.key === "search-ranking" ? { ...f, cells: { ...f.cells, production: cell("100% on") } } : f,
+    );
+    api.routes["GET /api/v1/overview"] = overviewRoute(overviewAnswer(ENVS, changed), 'W/"ov-2"');
     api.routes["GET /api/v1/environments"] = {
       json: { environments: [env("production", 2, 2), env("staging", 1)] },
     };
-    const stagingFetches = () =>
-      api.calls.filter((c) => c.path === "/api/v1/environments/staging/flags").length;
-    const stagingBefore = stagingFetches();
     await act(() => client.refetchQueries({ queryKey: ["environments"], exact: true }));
     const ranking = document.getElementById("flag-row-search-ranking") as HTMLElement;
     await waitFor(() => expect(within(ranking).getByText("100% on")).toBeTruthy());
-    // Only the environment that changed is downloaded again.
-    expect(stagingFetches()).toBe(stagingBefore);
+    // Neither the full flag list nor any environment's state list is downloaded.
+    expect(api.calls.filter((c) => /\/flags$/.test(c.path))).toEqual([]);
+  });
+
+  it("shows each flag's pipeline: the same setup as the environment before, or a promote link", async () => {
+    const same = cell("100% on", { setup: "same" });
+    seed([
+      { key: "in-sync", cells: { staging: same, production: same } },
+      { key: "behind", cells: { staging: cell("100% on", { setup: "new" }), production: OFF } },
+    ]);
+    renderApp("/flags");
+    await screen.findByText("2 of 2 flags");
+    const inSync = document.getElementById("flag-row-in-sync") as HTMLElement;
+    expect(within(inSync).getByText("same setup as")).toBeTruthy();
+    expect(within(inSync).queryByRole("link", { name: /Promote/ })).toBeNull();
+    const behind = document.getElementById("flag-row-behind") as HTMLElement;
+    expect(within(behind).getByText("differs from")).toBeTruthy();
+    const promote = within(behind).getByRole("link", { name: "Promote behind from Staging to Production" });
+    expect(promote.getAttribute("href")).toBe("/release?flag=behind&from=staging&to=production");
   });
 
   it("virtualises: 5,000 flags render only the rows in view", async () => {
-    const many = Array.from({ length: 5000 }, (_, i) => flag(`flag-${String(i).padStart(4, "0")}`));
-    const api = seed();
-    api.routes["GET /api/v1/flags"] = { json: { flags: many } };
+    const many = Array.from({ length: 5000 }, (_, i) => ({
+      key: `flag-${String(i).padStart(4, "0")}`,
+      cells: { staging: OFF, production: OFF },
+    }));
+    seed(many);
     renderApp("/flags");
     await screen.findByText("5000 of 5000 flags");
     const rows = screen.getAllByRole("row").length - 1;

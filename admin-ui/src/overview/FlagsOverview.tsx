@@ -1,13 +1,15 @@
 /**
  * @module `/flags`: every flag, one column per environment showing on/off and what it serves; search
  * and filters (kept in the URL), keyboard navigation (↑/↓, Page Up/Down, Home/End, Enter opens, `/`
- * searches), a kill button per cell, and a virtualised list so thousands of flags stay smooth.
+ * searches), a kill button per cell, each flag's pipeline (which environments match the one before and
+ * a promote link where they differ), and a virtualised list so thousands of flags stay smooth.
  */
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { type KeyboardEvent, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useLocation, useSearch } from "wouter";
-import { useEnvironments, useFlags, useStatesByEnvironment } from "../api/flags.js";
-import type { Environment, FlagSummary } from "../api/types.js";
+import { useEnvironments } from "../api/flags.js";
+import { type OverviewFlag, useOverview } from "../api/overview.js";
+import type { Environment } from "../api/types.js";
 import { paths } from "../app/paths.js";
 import { useCan } from "../auth/session.js";
 import { ErrorBanner } from "../components/ErrorBanner.js";
@@ -28,6 +30,7 @@ import { OverviewRow, ROW_HEIGHT } from "./OverviewRow.js";
 const flagHref = paths.flag;
 
 const PAGE_ROWS = 10;
+const NO_FLAGS: OverviewFlag[] = [];
 
 export function FlagsOverview() {
   const search = useSearch();
@@ -42,16 +45,14 @@ export function FlagsOverview() {
   );
 
   const environments = useEnvironments();
-  const flags = useFlags();
+  const overview = useOverview();
   const envs = environments.data ?? [];
-  const envKeys = useMemo(() => envs.map((e) => e.key), [envs]);
-  const states = useStatesByEnvironment(envKeys);
   // Editors may kill and create; the server enforces it, this only hides what would be refused.
   const canKill = useCan("editor");
 
-  const all = flags.data ?? [];
-  const rows = useMemo(() => filterFlags(flags.data ?? [], filter), [flags.data, filter]);
-  const choices = useMemo(() => filterChoices(flags.data ?? []), [flags.data]);
+  const all = overview.data?.flags ?? NO_FLAGS;
+  const rows = useMemo(() => filterFlags(all, filter), [all, filter]);
+  const choices = useMemo(() => filterChoices(all), [all]);
 
   const [activeKey, setActiveKey] = useState<string | null>(null);
   const found = activeKey === null ? -1 : rows.findIndex((f) => f.key === activeKey);
@@ -118,8 +119,8 @@ export function FlagsOverview() {
     return () => window.removeEventListener("keydown", onKey);
   }, []);
 
-  const loading = flags.isPending || environments.isPending;
-  const error = flags.error ?? environments.error ?? states.error;
+  const loading = overview.isPending || environments.isPending;
+  const error = overview.error ?? environments.error;
   const columns = `minmax(16rem, 2fr) repeat(${Math.max(envs.length, 1)}, minmax(10rem, 1fr))`;
   const activeRow = rows[activeIndex];
 
@@ -197,7 +198,7 @@ export function FlagsOverview() {
           </thead>
           <tbody style={{ height: virtualizer.getTotalSize() }}>
             {virtualizer.getVirtualItems().map((item) => {
-              const flag = rows[item.index] as FlagSummary;
+              const flag = rows[item.index] as OverviewFlag;
               return (
                 <OverviewRow
                   key={flag.key}
@@ -206,7 +207,6 @@ export function FlagsOverview() {
                   top={item.start}
                   flag={flag}
                   environments={envs}
-                  states={states.byEnv}
                   active={item.index === activeIndex}
                   canKill={canKill}
                   href={flagHref(flag.key)}

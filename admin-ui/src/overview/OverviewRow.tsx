@@ -1,8 +1,13 @@
-/** @module One flag in the overview: its key, name, tags and owner, then a status cell per environment. */
+/**
+ * @module One flag in the overview: its key, name, tags and owner, then a cell per environment with what it
+ * serves there and where it stands in the pipeline (same setup as the environment before, or differs, with
+ * a link to promote it).
+ */
 import { memo } from "react";
 import { Link } from "wouter";
-import type { Environment, FlagState, FlagSummary } from "../api/types.js";
-import { summarizeServing } from "./serving.js";
+import type { OverviewCell, OverviewFlag } from "../api/overview.js";
+import type { Environment } from "../api/types.js";
+import { paths } from "../app/paths.js";
 
 /** Fixed row height in pixels: the virtual list positions rows without measuring them. */
 export const ROW_HEIGHT = 56;
@@ -11,9 +16,8 @@ export interface OverviewRowProps {
   id: string;
   index: number;
   top: number;
-  flag: FlagSummary;
+  flag: OverviewFlag;
   environments: Environment[];
-  states: Map<string, Map<string, FlagState> | undefined>;
   active: boolean;
   canKill: boolean;
   href: string;
@@ -22,7 +26,7 @@ export interface OverviewRowProps {
 }
 
 export const OverviewRow = memo(function OverviewRow(props: OverviewRowProps) {
-  const { flag, environments, states, active } = props;
+  const { flag, environments, active } = props;
   return (
     <tr
       id={props.id}
@@ -49,67 +53,124 @@ export const OverviewRow = memo(function OverviewRow(props: OverviewRowProps) {
           {flag.owner && <span className="owner">@{flag.owner}</span>}
         </div>
       </th>
-      {environments.map((env) => (
-        <StatusCell
-          key={env.key}
-          flag={flag}
-          env={env}
-          state={states.get(env.key)?.get(flag.key)}
-          active={active}
-          canKill={props.canKill}
-          onKill={() => props.onKill(flag.key, env)}
-        />
-      ))}
+      {environments.map((env, i) => {
+        const before = environments[i - 1];
+        return (
+          <StatusCell
+            key={env.key}
+            flag={flag.key}
+            env={env}
+            cell={flag.cells[env.key]}
+            previous={before ? { env: before, cell: flag.cells[before.key] } : null}
+            active={active}
+            canKill={props.canKill}
+            onKill={() => props.onKill(flag.key, env)}
+          />
+        );
+      })}
     </tr>
   );
 });
 
-function StatusCell({
-  flag,
-  env,
-  state,
-  active,
-  canKill,
-  onKill,
-}: {
-  flag: FlagSummary;
+const MISSING: OverviewCell = {
+  on: false,
+  tone: "missing",
+  text: "—",
+  detail: "No state in this environment.",
+  setup: null,
+};
+
+interface StatusCellProps {
+  flag: string;
   env: Environment;
-  state: FlagState | undefined;
+  cell: OverviewCell | undefined;
+  previous: { env: Environment; cell: OverviewCell | undefined } | null;
   active: boolean;
   canKill: boolean;
   onKill: () => void;
-}) {
-  const brief = flag.states[env.key];
-  // Until the full states arrive, the flag list's on/off is enough to draw the cell without a jump.
-  const summary = state
-    ? summarizeServing(flag, state)
-    : brief
-      ? {
-          tone: brief.on ? "partial" : "off",
-          text: brief.on ? "on" : "off",
-          detail: brief.on ? "On." : "Off.",
-        }
-      : { tone: "missing", text: "—", detail: "No state in this environment." };
-  const on = state ? state.on : brief?.on === true;
+}
+
+function StatusCell({ flag, env, cell = MISSING, previous, active, canKill, onKill }: StatusCellProps) {
   return (
-    <td className="flag-grid-cell status-cell" title={`${env.name}: ${summary.detail}`}>
-      <span className={`status status-${summary.tone}`}>
-        <span className="status-dot" aria-hidden />
-        <span className="visually-hidden">{env.name}: </span>
-        <span className="status-text">{summary.text}</span>
-      </span>
-      {canKill && on && (
-        <button
-          type="button"
-          className="kill-button"
-          // Reachable with Tab from the list, for the highlighted row only.
-          tabIndex={active ? 0 : -1}
-          aria-label={`Kill ${flag.key} in ${env.name}`}
-          onClick={onKill}
-        >
-          Kill
-        </button>
+    <td
+      className="flag-grid-cell status-cell"
+      title={`${env.name}: ${cell.detail}`}
+      data-summary={cell.pending ? "pending" : "full"}
+    >
+      <div className="status-line">
+        <span className={`status status-${cell.tone}`}>
+          <span className="status-dot" aria-hidden />
+          <span className="visually-hidden">{env.name}: </span>
+          <span className="status-text">{cell.text}</span>
+        </span>
+        {canKill && cell.on && (
+          <button
+            type="button"
+            className="kill-button"
+            // Reachable with Tab from the list, for the highlighted row only.
+            tabIndex={active ? 0 : -1}
+            aria-label={`Kill ${flag} in ${env.name}`}
+            onClick={onKill}
+          >
+            Kill
+          </button>
+        )}
+      </div>
+      {previous && (
+        <PipelineStep
+          flag={flag}
+          env={env}
+          cell={cell}
+          previous={previous}
+          active={active}
+          canPromote={canKill}
+        />
       )}
     </td>
+  );
+}
+
+/** Where this environment stands against the one before it in release order. */
+function PipelineStep({
+  flag,
+  env,
+  cell,
+  previous,
+  active,
+  canPromote,
+}: {
+  flag: string;
+  env: Environment;
+  cell: OverviewCell;
+  previous: { env: Environment; cell: OverviewCell | undefined };
+  active: boolean;
+  canPromote: boolean;
+}) {
+  const theirs = previous.cell?.setup;
+  if (!theirs || !cell.setup) return null;
+  if (theirs === cell.setup)
+    return (
+      <span className="pipeline pipeline-same" title={`Same setup as ${previous.env.name}`}>
+        <span aria-hidden>=</span>
+        <span className="visually-hidden">same setup as</span> {previous.env.name}
+      </span>
+    );
+  return (
+    <span className="pipeline pipeline-differs">
+      <span title={`Differs from ${previous.env.name}: not promoted here`}>
+        <span aria-hidden>≠</span>
+        <span className="visually-hidden">differs from</span> {previous.env.name}
+      </span>
+      {canPromote && (
+        <Link
+          href={paths.promote(flag, previous.env.key, env.key)}
+          className="promote-link"
+          tabIndex={active ? 0 : -1}
+          aria-label={`Promote ${flag} from ${previous.env.name} to ${env.name}`}
+        >
+          Promote
+        </Link>
+      )}
+    </span>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { FlagSummary } from "../api/types.js";
+import type { OverviewCell, OverviewFlag } from "../api/overview.js";
 import {
   EMPTY_FILTER,
   filterChoices,
@@ -9,22 +9,21 @@ import {
   NO_OWNER,
 } from "./filter.js";
 
-const flag = (key: string, fields: Partial<FlagSummary> = {}): FlagSummary => ({
+const cell = (on: boolean): OverviewCell => ({
+  on,
+  tone: on ? "on" : "off",
+  text: on ? "100% on" : "off → false",
+  detail: "",
+  setup: on ? "a" : "b",
+});
+const flag = (key: string, fields: Partial<OverviewFlag> = {}): OverviewFlag => ({
   key,
   name: key,
   description: "",
-  kind: "boolean",
-  variations: [],
   tags: [],
   owner: null,
   temporary: false,
-  clientVisible: false,
-  archived: false,
-  archivedAt: null,
-  version: 1,
-  createdAt: "2026-01-01T00:00:00.000Z",
-  updatedAt: "2026-01-01T00:00:00.000Z",
-  states: { staging: { on: false, version: 1 }, production: { on: false, version: 1 } },
+  cells: { staging: cell(false), production: cell(false) },
   ...fields,
 });
 
@@ -34,12 +33,12 @@ const flags = [
     tags: ["checkout", "payments"],
     owner: "payments-team",
     temporary: true,
-    states: { staging: { on: true, version: 2 }, production: { on: false, version: 1 } },
+    cells: { staging: cell(true), production: cell(false) },
   }),
   flag("search-ranking", { description: "Neural ranking", tags: ["search"], owner: "search-team" }),
   flag("dark-mode", {
     tags: ["ui"],
-    states: { staging: { on: true, version: 2 }, production: { on: true, version: 3 } },
+    cells: { staging: cell(true), production: cell(true) },
   }),
 ];
 const keys = (filter: Partial<typeof EMPTY_FILTER>) =>

@@ -2,7 +2,7 @@
  * @module Which flags the overview shows: free-text search over key, name and description, and filters by
  * tag, owner and state. Pure, so it is tested on its own.
  */
-import type { FlagSummary } from "../api/types.js";
+import type { OverviewFlag } from "../api/overview.js";
 
 /**
  * `state`: `""` any; `on` on in at least one environment; `off` off everywhere; `on:<env>` / `off:<env>`
@@ -20,20 +20,20 @@ export const EMPTY_FILTER: OverviewFilter = { search: "", tag: "", owner: "", st
 /** `owner` value that selects flags without an owner. */
 export const NO_OWNER = "(none)";
 
-function matchesState(flag: FlagSummary, state: string): boolean {
+function matchesState(flag: OverviewFlag, state: string): boolean {
   if (state === "") return true;
   if (state === "temporary") return flag.temporary;
-  const on = Object.values(flag.states).some((s) => s.on);
+  const on = Object.values(flag.cells).some((c) => c.on);
   if (state === "on") return on;
   if (state === "off") return !on;
   const [want, env] = state.split(":");
   if (env === undefined) return true;
-  const here = flag.states[env];
+  const here = flag.cells[env];
   return want === "on" ? here?.on === true : here?.on !== true;
 }
 
 /** Every search word must appear in the key, name, description, a tag or the owner (any case). */
-function matchesSearch(flag: FlagSummary, words: string[]): boolean {
+function matchesSearch(flag: OverviewFlag, words: string[]): boolean {
   if (words.length === 0) return true;
   const haystack = [flag.key, flag.name, flag.description, flag.owner ?? "", ...flag.tags]
     .join("\n")
@@ -41,7 +41,7 @@ function matchesSearch(flag: FlagSummary, words: string[]): boolean {
   return words.every((w) => haystack.includes(w));
 }
 
-export function filterFlags(flags: readonly FlagSummary[], filter: OverviewFilter): FlagSummary[] {
+export function filterFlags(flags: readonly OverviewFlag[], filter: OverviewFilter): OverviewFlag[] {
   const words = filter.search.toLowerCase().split(/\s+/).filter(Boolean);
   return flags.filter(
     (flag) =>
@@ -54,7 +54,7 @@ export function filterFlags(flags: readonly FlagSummary[], filter: OverviewFilte
 }
 
 /** The distinct tags and owners, sorted, for the filter menus. */
-export function filterChoices(flags: readonly FlagSummary[]): { tags: string[]; owners: string[] } {
+export function filterChoices(flags: readonly OverviewFlag[]): { tags: string[]; owners: string[] } {
   const tags = new Set<string>();
   const owners = new Set<string>();
   for (const flag of flags) {

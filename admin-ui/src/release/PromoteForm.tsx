@@ -3,7 +3,8 @@
  * environment, to which ones (one or several). Submitting previews; nothing changes until promoted.
  */
 import { type FormEvent, useMemo, useState } from "react";
-import { useEnvironments, useFlags } from "../api/flags.js";
+import { useEnvironments } from "../api/flags.js";
+import { useOverview } from "../api/overview.js";
 import { Field } from "../components/Field.js";
 import type { Selection } from "./api.js";
 import { nextAfter, type PromoteChoice, selectionOf, type What } from "./selection.js";
@@ -99,7 +100,7 @@ export function PromoteForm({ choice, onChange, onPreview }: PromoteFormProps) {
 }
 
 function WhatInput({ choice, set }: { choice: PromoteChoice; set: (c: Partial<PromoteChoice>) => void }) {
-  const flags = useFlags().data ?? [];
+  const flags = useOverview().data?.flags ?? [];
   const tags = useMemo(() => [...new Set(flags.flatMap((f) => f.tags))].sort(), [flags]);
   if (choice.what === "tag") {
     return (

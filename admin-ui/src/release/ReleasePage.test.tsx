@@ -3,6 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { StateFields } from "../api/types.js";
 import { type MockAnswer, mockApi, problemResponse } from "../testing/mock-api.js";
+import { overviewAnswer, overviewRoute } from "../testing/overview.js";
 import { renderAt } from "../testing/render.js";
 import type { Preview, PromotionDetail } from "./api.js";
 import { ReleasePage } from "./ReleasePage.js";
@@ -81,7 +82,7 @@ function api(
   return mockApi({
     "GET /api/v1/auth/me": { json: { type: "user", id: "1", ...me } },
     "GET /api/v1/environments": { json: { environments } },
-    "GET /api/v1/flags": { json: { flags: [] } },
+    "GET /api/v1/overview": overviewRoute(overviewAnswer([], [])),
     "GET /api/v1/promotions/pipeline": { json: { environments: [], flags: [] } },
     "GET /api/v1/promotions": { json: { promotions: [] } },
     "POST /api/v1/promotions/preview": { json: preview() },
@@ -125,15 +126,7 @@ describe("promoting from the release screen", () => {
     const mock = api(
       ana,
       {
-        "GET /api/v1/flags": {
-          json: {
-            flags: [
-              { key: "a", tags: [] },
-              { key: "b", tags: [] },
-              { key: "c", tags: [] },
-            ],
-          },
-        },
+        "GET /api/v1/overview": overviewRoute(overviewAnswer([], [{ key: "a" }, { key: "b" }, { key: "c" }])),
         "POST /api/v1/promotions": { status: 201, json: { id: 8, status: "pending" } },
       },
       [env("staging", 1), env("production", 2), env("eu", 3)],

@@ -3,7 +3,8 @@
  * setup before and after field by field. Flags a target already serves identically are only listed.
  */
 
-import { DiffTable, fieldsOf } from "../flag/SaveFlow.js";
+import { DiffTable } from "../components/DiffTable.js";
+import { fieldsOf } from "../flag/SaveFlow.js";
 import { diffValues } from "../history/diff.js";
 import type { Preview, PreviewFlag } from "./api.js";
 

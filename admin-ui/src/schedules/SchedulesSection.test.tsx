@@ -2,6 +2,7 @@ import { cleanup, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { mockApi } from "../testing/mock-api.js";
+import { overviewAnswer, overviewRoute } from "../testing/overview.js";
 import { renderAt } from "../testing/render.js";
 import type { Schedule } from "./api.js";
 import { SchedulesSection } from "./SchedulesSection.js";
@@ -43,7 +44,7 @@ function api(role: string, schedules: Schedule[]) {
   return mockApi({
     "GET /api/v1/auth/me": { json: { type: "user", id: "1", name: "ana", role } },
     "GET /api/v1/environments": { json: { environments: [env("staging", 1), env("production", 2)] } },
-    "GET /api/v1/flags": { json: { flags: [{ key: "new-checkout", tags: [] }] } },
+    "GET /api/v1/overview": overviewRoute(overviewAnswer([], [{ key: "new-checkout" }])),
     [`GET ${base}`]: { json: { schedules } },
   });
 }

@@ -3,7 +3,8 @@
  * and why, the log), cancelling one, and scheduling new steps — e.g. a ramp 1% → 5% → 25% → 100%.
  */
 import { useState } from "react";
-import { useEnvironments, useFlags } from "../api/flags.js";
+import { useEnvironments } from "../api/flags.js";
+import { useOverview } from "../api/overview.js";
 import { useCan } from "../auth/session.js";
 import { ErrorBanner } from "../components/ErrorBanner.js";
 import { Field } from "../components/Field.js";
@@ -16,7 +17,7 @@ import "./schedules.css";
 
 export function SchedulesSection({ initialFlag = "" }: { initialFlag?: string }) {
   const envs = useEnvironments().data ?? [];
-  const flags = useFlags().data ?? [];
+  const flags = useOverview().data?.flags ?? [];
   const [chosenEnv, setEnv] = useState("");
   const [flag, setFlag] = useState(initialFlag);
   const env = chosenEnv || envs[envs.length - 1]?.key || "";

@@ -1,7 +1,8 @@
-import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
+import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { mockApi } from "../testing/mock-api.js";
+import { jsonResponse, mockApi, problemResponse } from "../testing/mock-api.js";
+import { cell, overviewAnswer, overviewRoute } from "../testing/overview.js";
 import { renderAt } from "../testing/render.js";
 import { SegmentsPage } from "./SegmentsPage.js";
 
@@ -30,32 +31,18 @@ const environments = {
 const base = {
   "GET /api/v1/auth/me": { json: { type: "user", id: "1", name: "ana", role: "editor" } },
   "GET /api/v1/environments": environments,
-  "GET /api/v1/environments/production/flags": {
-    json: {
-      states: [
+  "GET /api/v1/overview": overviewRoute(
+    overviewAnswer(
+      ["production"],
+      [
         {
-          flag: "new-checkout",
-          environment: "production",
-          on: true,
-          offVariation: "off",
-          targets: [],
-          rules: [
-            {
-              id: "r",
-              clauses: [{ attribute: "targetingKey", op: "segmentMatch", values: ["pilot-users"] }],
-              serve: { variation: "on" },
-            },
-          ],
-          fallthrough: { variation: "off" },
-          prerequisites: [],
-          shadow: null,
-          version: 1,
-          updatedAt: "",
-          updatedBy: null,
+          key: "new-checkout",
+          cells: { production: cell("pilot: pilot-users", { segments: ["pilot-users"] }) },
         },
+        { key: "dark-mode", cells: { production: cell("100% on") } },
       ],
-    },
-  },
+    ),
+  ),
   "GET /api/v1/environments/production/segments": {
     json: {
       segments: [{ key: "pilot-users", name: "Pilot users", includedCount: 5, excludedCount: 0, rules: [] }],
@@ -68,7 +55,14 @@ const base = {
       description: "",
       included: ["a", "b"],
       excluded: [],
-      rules: [],
+      rules: [
+        {
+          clauses: [
+            { attribute: "email", op: "endsWith", values: ["@example.com"] },
+            { attribute: "plan", op: "in", values: ["pro"] },
+          ],
+        },
+      ],
       version: 3,
     },
   },
@@ -80,6 +74,7 @@ describe("SegmentsPage", () => {
     renderAt(<SegmentsPage />, "/segments");
     const row = await screen.findByRole("row", { name: /Pilot users/ });
     await waitFor(() => expect(row.textContent).toContain("new-checkout"));
+    expect(row.textContent).not.toContain("dark-mode");
     expect(row.textContent).toContain("5 in");
   });
 
@@ -92,16 +87,20 @@ describe("SegmentsPage", () => {
     });
     renderAt(<SegmentsPage />, "/segments");
     await userEvent.click(await screen.findByRole("button", { name: "Pilot users" }));
-    const box = await screen.findByRole("textbox", { name: /Paste keys/ });
+    const included = await screen.findByRole("group", { name: "Included keys" });
+    const box = within(included).getByRole("textbox", { name: /Paste keys/ });
     const keys = Array.from({ length: 100_000 }, (_, i) => `user-${i}`);
-    fireEvent.blur(box, { target: { value: keys.join("\n") } });
+    // Parsed as the text arrives (a paste is one input event), without waiting for the box to lose focus.
+    fireEvent.change(box, { target: { value: keys.join("\n") } });
     const button = await screen.findByRole(
       "button",
       { name: /Replace included keys with these 100,000/ },
       { timeout: 10_000 },
     );
     // A summary and five examples: the page never renders 100,000 nodes.
-    expect(document.body.textContent?.includes("user-99999")).toBe(false);
+    const rendered = document.body.cloneNode(true) as HTMLElement;
+    for (const textarea of rendered.querySelectorAll("textarea")) textarea.remove();
+    expect(rendered.textContent?.includes("user-99999")).toBe(false);
     expect(document.querySelectorAll("*").length).toBeLessThan(500);
     await userEvent.click(button);
     await waitFor(() => expect(api.calls.some((c) => c.method === "PUT")).toBe(true));
@@ -125,5 +124,127 @@ describe("SegmentsPage", () => {
     await userEvent.type(await screen.findByRole("textbox", { name: "Key" }), "bad key!");
     await userEvent.click(screen.getByRole("button", { name: "Create segment" }));
     expect(await screen.findByText("use letters, digits, '.', '_' and '-'")).toBeTruthy();
+  });
+});
+
+describe("editing a segment", () => {
+  it("opens the segment a link names", async () => {
+    mockApi(base);
+    renderAt(<SegmentsPage />, "/segments/production/pilot-users");
+    expect(await screen.findByRole("heading", { name: "Pilot users" })).toBeTruthy();
+    expect(screen.getByText(/2 keys in: a, b/)).toBeTruthy();
+  });
+
+  it("puts the open segment in the URL", async () => {
+    mockApi(base);
+    const { location } = renderAt(<SegmentsPage />, "/segments");
+    await userEvent.click(await screen.findByRole("button", { name: "Pilot users" }));
+    expect(location.history.at(-1)).toBe("/segments/production/pilot-users");
+    expect(await screen.findByRole("heading", { name: "Pilot users" })).toBeTruthy();
+  });
+
+  it("keeps every clause of a rule when one of them is edited, and saves them all", async () => {
+    const api = mockApi({
+      ...base,
+      "PATCH /api/v1/environments/production/segments/pilot-users": (call) =>
+        jsonResponse({
+          segment: {
+            ...base["GET /api/v1/environments/production/segments/pilot-users"].json,
+            rules: (call.body as { rules: unknown }).rules,
+            version: 4,
+          },
+          version: 4,
+        }),
+    });
+    renderAt(<SegmentsPage />, "/segments/production/pilot-users");
+    const second = await screen.findByRole("group", { name: "Segment rule 1 clause 2" });
+    const values = within(second).getByRole("textbox", { name: "Values" });
+    await userEvent.type(values, ", team");
+    await userEvent.click(screen.getByRole("button", { name: "Save rules" }));
+    await waitFor(() => expect(api.calls.some((c) => c.method === "PATCH")).toBe(true));
+    expect(api.calls.find((c) => c.method === "PATCH")?.body).toEqual({
+      version: 3,
+      rules: [
+        {
+          clauses: [
+            { attribute: "email", op: "endsWith", values: ["@example.com"] },
+            { attribute: "plan", op: "in", values: ["pro", "team"] },
+          ],
+        },
+      ],
+    });
+  });
+
+  it("shows the other person's rules when saving meets a newer version", async () => {
+    const theirs = {
+      ...base["GET /api/v1/environments/production/segments/pilot-users"].json,
+      rules: [{ clauses: [{ attribute: "country", op: "in", values: ["DE"] }] }],
+      version: 5,
+    };
+    const api = mockApi({
+      ...base,
+      "PATCH /api/v1/environments/production/segments/pilot-users": (call) =>
+        (call.body as { version: number }).version === 3
+          ? problemResponse({ status: 409, title: "Conflict", detail: "changed", current: theirs })
+          : jsonResponse({ segment: { ...theirs, version: 6 }, version: 6 }),
+    });
+    renderAt(<SegmentsPage />, "/segments/production/pilot-users");
+    await userEvent.click(await screen.findByRole("button", { name: "Remove segment rule 1" }));
+    await userEvent.click(screen.getByRole("button", { name: "Save rules" }));
+    const notice = await screen.findByRole("alert", { name: "Someone else changed this" });
+    expect(within(notice).getByRole("table", { name: "Their change" }).textContent).toContain("country");
+    await userEvent.click(within(notice).getByRole("button", { name: "Save mine over theirs" }));
+    await waitFor(() =>
+      expect(
+        api.calls.filter((c) => c.method === "PATCH").map((c) => (c.body as { version: number }).version),
+      ).toEqual([3, 5]),
+    );
+  });
+
+  it("shows a rule's error beside the clause it is about", async () => {
+    mockApi({
+      ...base,
+      "PATCH /api/v1/environments/production/segments/pilot-users": {
+        status: 400,
+        problem: {
+          title: "Invalid request",
+          detail: "Invalid body",
+          errors: [
+            { path: "rules.0.clauses.1.op", message: "not an operator" },
+            { path: "description", message: "too long" },
+          ],
+        },
+      },
+    });
+    renderAt(<SegmentsPage />, "/segments/production/pilot-users");
+    await userEvent.type(
+      within(await screen.findByRole("group", { name: "Segment rule 1 clause 2" })).getByRole("textbox", {
+        name: "Values",
+      }),
+      "x",
+    );
+    await userEvent.click(screen.getByRole("button", { name: "Save rules" }));
+    const second = screen.getByRole("group", { name: "Segment rule 1 clause 2" });
+    expect(await within(second).findByText("not an operator")).toBeTruthy();
+    expect(screen.getByText("description: too long")).toBeTruthy();
+  });
+
+  it("uploads excluded keys as well as included ones", async () => {
+    const api = mockApi({
+      ...base,
+      "PUT /api/v1/environments/production/segments/pilot-users/excluded": { json: { version: 4 } },
+    });
+    renderAt(<SegmentsPage />, "/segments/production/pilot-users");
+    const excluded = await screen.findByRole("group", { name: "Excluded keys" });
+    fireEvent.change(within(excluded).getByRole("textbox", { name: /Paste keys/ }), {
+      target: { value: "mallory\ntrent" },
+    });
+    await userEvent.click(
+      await within(excluded).findByRole("button", { name: "Replace excluded keys with these 2" }),
+    );
+    await waitFor(() => expect(api.calls.some((c) => c.method === "PUT")).toBe(true));
+    const put = api.calls.find((c) => c.method === "PUT");
+    expect(put?.path).toBe("/api/v1/environments/production/segments/pilot-users/excluded");
+    expect(put?.body).toBe("mallory\ntrent");
   });
 });

@@ -1,31 +1,25 @@
 /**
- * @module `/segments`: pilot-user cohorts per environment — who is in them (keys pasted or uploaded as CSV,
- * 100,000 without freezing the page: parsed in chunks, summarised, never rendered one by one), attribute
- * rules, and which flags use them. Edits carry the version they were based on.
+ * @module `/segments[/:env[/:segment]]`: pilot-user cohorts per environment — their size, attribute rules
+ * and which flags use them — and one segment open for editing (SegmentEditor.tsx). The environment and
+ * the open segment are in the URL, so a segment can be linked to.
  */
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
+import { useLocation } from "wouter";
 import { ApiError, api } from "../api/client.js";
-import { useEnvironments, useStatesByEnvironment } from "../api/flags.js";
+import { useEnvironments } from "../api/flags.js";
+import { useOverview } from "../api/overview.js";
 import { queryKeys } from "../api/query.js";
 import { useSegmentList } from "../api/segments.js";
-import type { Clause } from "../api/types.js";
+import { paths } from "../app/paths.js";
 import { useCan } from "../auth/session.js";
 import { ErrorBanner } from "../components/ErrorBanner.js";
 import { Field } from "../components/Field.js";
-import { ClauseEditor } from "../flag/ClauseEditor.js";
-import { type ParsedKeys, parseKeys } from "./keys.js";
+import { FormErrors } from "../components/FormErrors.js";
+import { SegmentEditor } from "./SegmentEditor.js";
 import "../keys/keys.css";
+import "./segments.css";
 
-interface Segment {
-  key: string;
-  name: string;
-  description: string;
-  included: string[];
-  excluded: string[];
-  rules: { id?: string; clauses: Clause[] }[];
-  version: number;
-}
 interface SegmentSummary {
   key: string;
   name: string;
@@ -34,25 +28,32 @@ interface SegmentSummary {
   rules?: unknown[];
 }
 
-const enc = encodeURIComponent;
+const decode = (part: string | undefined) => {
+  try {
+    return part ? decodeURIComponent(part) : "";
+  } catch {
+    return part ?? "";
+  }
+};
+
+/** `/segments/production/beta%2Etesters` → the environment and segment it names (either may be ""). */
+export function segmentRoute(location: string): { env: string; segment: string } {
+  const [, , env, segment] = location.split("/");
+  return { env: decode(env), segment: decode(segment) };
+}
 
 export function SegmentsPage() {
   const environments = useEnvironments();
-  const [chosen, setChosen] = useState("");
-  const env = chosen || environments.data?.[0]?.key || "";
-  const [open, setOpen] = useState<string | null>(null);
+  const [location, navigate] = useLocation();
+  const route = segmentRoute(location);
+  const env = route.env || environments.data?.[0]?.key || "";
+  const open = (key: string) => navigate(paths.segment(env, key));
   return (
     <section className="page segments" aria-labelledby="segments-title">
       <header className="page-header">
         <h1 id="segments-title">Segments</h1>
         <Field label="Environment">
-          <select
-            value={env}
-            onChange={(e) => {
-              setChosen(e.target.value);
-              setOpen(null);
-            }}
-          >
+          <select value={env} onChange={(e) => navigate(paths.segmentsIn(e.target.value))}>
             {environments.data?.map((e) => (
               <option key={e.key} value={e.key}>
                 {e.name}
@@ -61,21 +62,19 @@ export function SegmentsPage() {
           </select>
         </Field>
       </header>
-      {env && <SegmentList env={env} onOpen={setOpen} />}
-      {env && open && <SegmentEditor key={`${env}/${open}`} env={env} segmentKey={open} />}
+      {env && <SegmentList env={env} onOpen={open} />}
+      {env && route.segment && (
+        <SegmentEditor key={`${env}/${route.segment}`} env={env} segmentKey={route.segment} />
+      )}
     </section>
   );
 }
 
 function SegmentList({ env, onOpen }: { env: string; onOpen: (key: string) => void }) {
   const segments = useSegmentList(env);
-  const states = useStatesByEnvironment([env]);
+  const flags = useOverview((o) => o.flags);
   const usedBy = (key: string) =>
-    [...(states.byEnv.get(env)?.values() ?? [])]
-      .filter((s) =>
-        s.rules.some((r) => r.clauses.some((c) => c.op === "segmentMatch" && c.values.includes(key))),
-      )
-      .map((s) => s.flag);
+    (flags.data ?? []).filter((f) => f.cells[env]?.segments?.includes(key)).map((f) => f.key);
   const list = (segments.data?.segments ?? []) as SegmentSummary[];
   return (
     <>
@@ -123,7 +122,10 @@ function NewSegmentForm({ env, onCreated }: { env: string; onCreated: (key: stri
   const [name, setName] = useState("");
   const create = useMutation({
     mutationFn: () =>
-      api(`/environments/${enc(env)}/segments`, { method: "POST", body: { key, name: name || key } }),
+      api(`/environments/${encodeURIComponent(env)}/segments`, {
+        method: "POST",
+        body: { key, name: name || key },
+      }),
     onSuccess: () => {
       void client.invalidateQueries({ queryKey: queryKeys.segments(env) });
       onCreated(key);
@@ -145,156 +147,10 @@ function NewSegmentForm({ env, onCreated }: { env: string; onCreated: (key: stri
       <Field label="Name" error={error?.fieldError("name")}>
         <input value={name} onChange={(e) => setName(e.target.value)} placeholder="Beta testers" />
       </Field>
-      {error && !error.errors.length && <ErrorBanner error={error} />}
+      <FormErrors error={create.error} fields={["key", "name"]} />
       <button type="submit" className="button button-primary" disabled={create.isPending}>
         Create segment
       </button>
     </form>
-  );
-}
-
-function SegmentEditor({ env, segmentKey }: { env: string; segmentKey: string }) {
-  const client = useQueryClient();
-  const path = `/environments/${enc(env)}/segments/${enc(segmentKey)}`;
-  const segment = useQuery({
-    queryKey: queryKeys.segment(env, segmentKey),
-    queryFn: () => api<Segment>(path),
-  });
-  const refresh = () => {
-    void client.invalidateQueries({ queryKey: queryKeys.segments(env) });
-  };
-  if (!segment.data) return <ErrorBanner error={segment.error} />;
-  const s = segment.data;
-  return (
-    <section className="segment-editor" aria-label={`Segment ${s.key}`}>
-      <h2>{s.name}</h2>
-      <p className="muted">
-        {s.included.length.toLocaleString()} keys in
-        {s.included.length > 0 && `: ${s.included.slice(0, 5).join(", ")}${s.included.length > 5 ? "…" : ""}`}
-      </p>
-      <KeyUpload path={`${path}/included`} version={s.version} label="Included keys" onDone={refresh} />
-      <RulesEditor path={path} segment={s} onDone={refresh} />
-    </section>
-  );
-}
-
-function KeyUpload({
-  path,
-  version,
-  label,
-  onDone,
-}: {
-  path: string;
-  version: number;
-  label: string;
-  onDone: () => void;
-}) {
-  const [parsed, setParsed] = useState<ParsedKeys | null>(null);
-  const [progress, setProgress] = useState<string | null>(null);
-  const upload = useMutation({
-    mutationFn: (keys: string[]) =>
-      api(path, { method: "PUT", body: keys.join("\n"), headers: { "content-type": "text/plain" }, version }),
-    onSuccess: () => {
-      setParsed(null);
-      onDone();
-    },
-  });
-  const read = async (text: string, csv: boolean) => {
-    setParsed(null);
-    setProgress("Reading…");
-    const result = await parseKeys(text, {
-      csv,
-      onProgress: (done, total) => setProgress(`Reading… ${Math.round((done / total) * 100)}%`),
-    });
-    setProgress(null);
-    setParsed(result);
-  };
-  return (
-    <fieldset className="key-upload">
-      <legend>{label}</legend>
-      <label className="field">
-        <span>Paste keys (one per line)</span>
-        <textarea
-          rows={4}
-          onBlur={(e) => e.target.value && read(e.target.value, false)}
-          placeholder={"user-alice\nuser-bob"}
-        />
-      </label>
-      <label className="field">
-        <span>…or upload a CSV (first column)</span>
-        <input
-          type="file"
-          accept=".csv,.txt,text/csv,text/plain"
-          onChange={async (e) => e.target.files?.[0] && read(await e.target.files[0].text(), true)}
-        />
-      </label>
-      {progress && <p role="status">{progress}</p>}
-      {parsed && (
-        <div role="status" className="parsed-keys">
-          <strong>{parsed.keys.length.toLocaleString()} keys</strong>
-          {parsed.duplicates > 0 && `, ${parsed.duplicates.toLocaleString()} duplicates dropped`}
-          {parsed.keys.length > 0 && (
-            <span className="muted">
-              {" "}
-              — {parsed.keys.slice(0, 5).join(", ")}
-              {parsed.keys.length > 5 ? "…" : ""}
-            </span>
-          )}
-          {parsed.invalid.slice(0, 5).map((i) => (
-            <p key={`${i.line}-${i.reason}`} className="field-error">
-              {i.line ? `line ${i.line}: ` : ""}
-              {i.reason}
-            </p>
-          ))}
-          <button
-            type="button"
-            className="button button-primary"
-            disabled={parsed.invalid.length > 0 || upload.isPending}
-            onClick={() => upload.mutate(parsed.keys)}
-          >
-            Replace {label.toLowerCase()} with these {parsed.keys.length.toLocaleString()}
-          </button>
-        </div>
-      )}
-      <ErrorBanner error={upload.error} />
-    </fieldset>
-  );
-}
-
-function RulesEditor({ path, segment, onDone }: { path: string; segment: Segment; onDone: () => void }) {
-  const [rules, setRules] = useState(segment.rules);
-  const save = useMutation({
-    mutationFn: () => api(path, { method: "PATCH", body: { rules, version: segment.version } }),
-    onSuccess: onDone,
-  });
-  const error = save.error instanceof ApiError ? save.error : null;
-  return (
-    <fieldset className="segment-rules">
-      <legend>Attribute rules (anyone matching a rule is in the segment)</legend>
-      {rules.map((rule, i) => (
-        <ClauseEditor
-          // biome-ignore lint/suspicious/noArrayIndexKey: rules are positional here
-          key={i}
-          label={`Segment rule ${i + 1}`}
-          clause={rule.clauses[0] ?? { attribute: "", op: "in", values: [] }}
-          segments={[]}
-          onChange={(clause) => setRules(rules.map((r, j) => (j === i ? { ...r, clauses: [clause] } : r)))}
-          onRemove={() => setRules(rules.filter((_, j) => j !== i))}
-        />
-      ))}
-      <button
-        type="button"
-        className="button button-quiet"
-        onClick={() =>
-          setRules([...rules, { clauses: [{ attribute: "email", op: "endsWith", values: [] }] }])
-        }
-      >
-        + rule
-      </button>
-      <button type="button" className="button" onClick={() => save.mutate()} disabled={save.isPending}>
-        Save rules
-      </button>
-      {error && <p className="field-error">{error.fieldError("rules") ?? error.message}</p>}
-    </fieldset>
   );
 }

@@ -19,6 +19,20 @@ describe("parseKeys", () => {
     expect(parsed.keys).toEqual(["ana", "bo"]);
   });
 
+  it("stops between chunks once aborted, so a newer paste replaces it", async () => {
+    const controller = new AbortController();
+    let progress = 0;
+    const parsing = parseKeys(Array.from({ length: 50_000 }, (_, i) => `k${i}`).join("\n"), {
+      signal: controller.signal,
+      onProgress: () => {
+        progress++;
+        if (progress === 2) controller.abort();
+      },
+    });
+    await expect(parsing).rejects.toMatchObject({ name: "AbortError" });
+    expect(progress).toBe(2);
+  });
+
   it("refuses more keys than a segment holds", async () => {
     const parsed = await parseKeys(Array.from({ length: 100_001 }, (_, i) => `k${i}`).join("\n"));
     expect(parsed.invalid.at(-1)?.reason).toMatch(/at most 100,000|at most 100.000|at most 100000/);

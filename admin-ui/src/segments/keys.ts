@@ -27,9 +27,13 @@ function firstColumn(line: string): string {
   return trimmed.split(",")[0] ?? "";
 }
 
+/**
+ * Parses `text`; with a `signal`, gives up between chunks once it is aborted (rejecting with an
+ * `AbortError`), so text pasted again replaces a parse still running.
+ */
 export async function parseKeys(
   text: string,
-  options: { csv?: boolean; onProgress?: (done: number, total: number) => void } = {},
+  options: { csv?: boolean; onProgress?: (done: number, total: number) => void; signal?: AbortSignal } = {},
 ): Promise<ParsedKeys> {
   const lines = text.split(/\r?\n/);
   const seen = new Set<string>();
@@ -52,6 +56,7 @@ export async function parseKeys(
     options.onProgress?.(end, lines.length);
     chunks++;
     await yieldToBrowser();
+    options.signal?.throwIfAborted();
   }
   if (seen.size > MAX_KEYS)
     invalid.push({

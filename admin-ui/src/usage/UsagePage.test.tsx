@@ -1,13 +1,19 @@
-import { cleanup, screen, within } from "@testing-library/react";
+import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { mockApi } from "../testing/mock-api.js";
-import { renderAt } from "../testing/render.js";
+import { fakeLayout, renderAt } from "../testing/render.js";
 import { stackByHour } from "./UsageChart.js";
 import { UsagePage, type UsageRow } from "./UsagePage.js";
 
+// happy-dom lays nothing out: give the virtual table's scroll box a size.
+let restoreLayout: () => void;
+beforeEach(() => {
+  restoreLayout = fakeLayout(1200, 600);
+});
 afterEach(() => {
   cleanup();
+  restoreLayout();
   vi.unstubAllGlobals();
 });
 
@@ -78,7 +84,27 @@ describe("UsagePage", () => {
       },
     });
     renderAt(<UsagePage />, "/usage");
-    await userEvent.click(await screen.findByRole("button", { name: "Chart" }));
+    await userEvent.click(await screen.findByRole("button", { name: "Chart new-checkout" }));
     expect(await screen.findByRole("img", { name: "Evaluations per variation per hour" })).toBeTruthy();
+  });
+
+  it("virtualises: 5,000 flags render only the rows in view", async () => {
+    mockApi({
+      "GET /api/v1/usage": {
+        json: {
+          staleAfterDays: 30,
+          flags: Array.from({ length: 5000 }, (_, i) => row(`flag-${String(i).padStart(4, "0")}`)),
+        },
+      },
+    });
+    renderAt(<UsagePage />, "/usage");
+    await screen.findByText("0 stale of 5000 flags");
+    const rendered = screen.getAllByRole("row").length - 1;
+    expect(rendered).toBeGreaterThan(5);
+    expect(rendered).toBeLessThan(60);
+    expect(screen.getByRole("table").getAttribute("aria-rowcount")).toBe("5001");
+    fireEvent.scroll(screen.getByTestId("usage-scroll"), { target: { scrollTop: 5000 * 40 - 600 } });
+    await waitFor(() => expect(screen.getByRole("row", { name: /flag-4999/ })).toBeTruthy());
+    expect(screen.queryByRole("row", { name: /flag-0000/ })).toBeNull();
   });
 });

@@ -1,50 +1,39 @@
 /**
  * @module `/usage`: every flag with its evaluations over the last 7 days per environment, when SDKs last
  * evaluated it, and a "stale" badge for temporary flags that have outlived their purpose (the server says
- * why). Selecting a flag charts its evaluations per variation over time.
+ * why). Selecting a flag charts its evaluations per variation over time. The table is virtualised:
+ * thousands of flags render only the rows in view.
  */
-import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { type CSSProperties, useRef, useState } from "react";
 import { Link } from "wouter";
-import { api } from "../api/client.js";
 import { paths } from "../app/paths.js";
 import { ErrorBanner } from "../components/ErrorBanner.js";
+import { compactCount as count, type UsageRow, useFlagUsage, useUsageList } from "./api.js";
 import { UsageChart } from "./UsageChart.js";
 import "./usage.css";
 
-export interface UsageRow {
-  flag: string;
-  temporary: boolean;
-  evaluationsLast7Days: Record<string, number>;
-  stale: boolean;
-  why: string | null;
-  servesEverywhere: string | null;
-  lastEvaluated: string | null;
-}
+export type { UsageRow } from "./api.js";
 
-const count = (n: number) => new Intl.NumberFormat(undefined, { notation: "compact" }).format(n);
+/** Fixed row height in pixels: the virtual list positions rows without measuring them. */
+const ROW_HEIGHT = 40;
 
 export function UsagePage() {
   const [staleOnly, setStaleOnly] = useState(false);
   const [selected, setSelected] = useState<string | null>(null);
-  const usage = useQuery({
-    queryKey: ["usage", "*"],
-    queryFn: () =>
-      api<{ staleAfterDays: number; flags: UsageRow[] }>("/usage", { query: { staleAfterDays: 30 } }),
-    refetchInterval: 30_000,
-  });
-  const rows = (usage.data?.flags ?? []).filter((r) => !staleOnly || r.stale);
+  const usage = useUsageList();
+  const rows = (usage.data ?? []).filter((r) => !staleOnly || r.stale);
   const environments = [
-    ...new Set(usage.data?.flags.flatMap((r) => Object.keys(r.evaluationsLast7Days)) ?? []),
+    ...new Set(usage.data?.flatMap((r) => Object.keys(r.evaluationsLast7Days)) ?? []),
   ].sort();
-  const staleCount = usage.data?.flags.filter((r) => r.stale).length ?? 0;
+  const staleCount = usage.data?.filter((r) => r.stale).length ?? 0;
 
   return (
     <section className="page usage" aria-labelledby="usage-title">
       <header className="page-header">
         <h1 id="usage-title">Usage</h1>
         <span className="muted">
-          {staleCount} stale of {usage.data?.flags.length ?? 0} flags
+          {staleCount} stale of {usage.data?.length ?? 0} flags
         </span>
       </header>
       <label className="inline-check">
@@ -55,24 +44,64 @@ export function UsagePage() {
       {usage.isPending && <p className="muted">Loading…</p>}
       {usage.data && rows.length === 0 && <p className="empty">No flags to show.</p>}
       {rows.length > 0 && (
-        <table className="usage-table">
-          <thead>
-            <tr>
-              <th scope="col">Flag</th>
-              {environments.map((env) => (
-                <th scope="col" key={env}>
-                  {env} (7 days)
-                </th>
-              ))}
-              <th scope="col">Last evaluated</th>
-              <th scope="col">
-                <span className="visually-hidden">Chart</span>
+        <UsageTable rows={rows} environments={environments} selected={selected} onChart={setSelected} />
+      )}
+      {selected && <FlagUsage flag={selected} />}
+    </section>
+  );
+}
+
+function UsageTable({
+  rows,
+  environments,
+  selected,
+  onChart,
+}: {
+  rows: UsageRow[];
+  environments: string[];
+  selected: string | null;
+  onChart: (flag: string) => void;
+}) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 10,
+    initialRect: { width: 1200, height: 600 },
+  });
+  const columns = `minmax(14rem, 2fr) repeat(${environments.length}, minmax(7rem, 1fr)) minmax(11rem, 1fr) 5rem`;
+  return (
+    <div ref={scrollRef} className="usage-scroll" data-testid="usage-scroll">
+      <table
+        className="usage-table"
+        aria-rowcount={rows.length + 1}
+        style={{ "--usage-columns": columns } as CSSProperties}
+      >
+        <thead>
+          <tr aria-rowindex={1}>
+            <th scope="col">Flag</th>
+            {environments.map((env) => (
+              <th scope="col" key={env}>
+                {env} (7 days)
               </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.flag} aria-selected={selected === r.flag}>
+            ))}
+            <th scope="col">Last evaluated</th>
+            <th scope="col">
+              <span className="visually-hidden">Chart</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody style={{ height: virtualizer.getTotalSize() }}>
+          {virtualizer.getVirtualItems().map((item) => {
+            const r = rows[item.index] as UsageRow;
+            return (
+              <tr
+                key={r.flag}
+                aria-rowindex={item.index + 2}
+                aria-selected={selected === r.flag}
+                style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+              >
                 <th scope="row">
                   <Link href={paths.flag(r.flag)}>{r.flag}</Link>{" "}
                   {r.stale && (
@@ -87,30 +116,26 @@ export function UsagePage() {
                 ))}
                 <td>{r.lastEvaluated ? new Date(r.lastEvaluated).toLocaleString() : "never"}</td>
                 <td>
-                  <button type="button" className="button button-quiet" onClick={() => setSelected(r.flag)}>
+                  <button
+                    type="button"
+                    className="button button-quiet"
+                    aria-label={`Chart ${r.flag}`}
+                    onClick={() => onChart(r.flag)}
+                  >
                     Chart
                   </button>
                 </td>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {selected && <FlagUsage flag={selected} />}
-    </section>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
-interface FlagUsageResponse {
-  series: { environment: string; variant: string | null; hour: string; count: number }[];
-  lastEvaluated: Record<string, string>;
-}
-
 function FlagUsage({ flag }: { flag: string }) {
-  const usage = useQuery({
-    queryKey: ["usage", flag],
-    queryFn: () => api<FlagUsageResponse>(`/flags/${encodeURIComponent(flag)}/usage`),
-  });
+  const usage = useFlagUsage(flag);
   return (
     <section className="usage-detail" aria-labelledby="usage-detail-title">
       <h2 id="usage-detail-title">Evaluations of {flag} per variation, last 7 days</h2>

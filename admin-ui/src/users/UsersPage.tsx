@@ -6,8 +6,10 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { ApiError, api } from "../api/client.js";
+import { ConflictNotice } from "../components/ConflictNotice.js";
 import { ErrorBanner } from "../components/ErrorBanner.js";
 import { Field } from "../components/Field.js";
+import { FormErrors } from "../components/FormErrors.js";
 import { SecretOnce } from "../components/SecretOnce.js";
 import "../keys/keys.css";
 
@@ -23,6 +25,17 @@ export interface User {
   createdAt: string;
 }
 
+type UserChanges = Partial<Pick<User, "role" | "disabled">>;
+interface UserUpdate {
+  user: User;
+  changes: UserChanges;
+  /** The version to base the change on: the row's, or (after a conflict) the current one. */
+  version?: number;
+}
+
+/** What a diff of two user rows shows. */
+const userFields = (u: User) => ({ name: u.name, email: u.email, role: u.role, disabled: u.disabled });
+
 export function UsersPage() {
   const client = useQueryClient();
   const users = useQuery({
@@ -30,9 +43,15 @@ export function UsersPage() {
     queryFn: () => api<{ users: User[] }>("/users").then((r) => r.users),
   });
   const [link, setLink] = useState<string | null>(null);
+  const [conflict, setConflict] = useState<(UserUpdate & { current: User }) | null>(null);
   const update = useMutation({
-    mutationFn: ({ user, changes }: { user: User; changes: Partial<Pick<User, "role" | "disabled">> }) =>
-      api(`/users/${user.id}`, { method: "PATCH", body: { ...changes, version: user.version } }),
+    mutationFn: ({ user, changes, version }: UserUpdate) =>
+      api(`/users/${user.id}`, { method: "PATCH", body: { ...changes, version: version ?? user.version } }),
+    onSuccess: () => setConflict(null),
+    onError: (error, attempt) => {
+      const current = error instanceof ApiError && error.isConflict ? error.current<User>() : undefined;
+      if (current) setConflict({ ...attempt, current });
+    },
     onSettled: () => client.invalidateQueries({ queryKey: ["users"] }),
   });
 
@@ -43,7 +62,16 @@ export function UsersPage() {
       </header>
       {link && <SecretOnce label="Setup link" value={link} onDone={() => setLink(null)} />}
       <InviteForm onInvited={setLink} />
-      <ErrorBanner error={users.error ?? update.error} />
+      <ErrorBanner error={users.error ?? (conflict ? null : update.error)} />
+      {conflict && (
+        <ConflictNotice
+          what={`${conflict.user.name}'s account`}
+          before={userFields(conflict.user)}
+          current={userFields(conflict.current)}
+          onRetry={() => update.mutate({ ...conflict, version: conflict.current.version })}
+          onDismiss={() => setConflict(null)}
+        />
+      )}
       {users.isPending && <p className="muted">Loading…</p>}
       {users.data && (
         <table className="data-table">
@@ -128,7 +156,7 @@ function InviteForm({ onInvited }: { onInvited: (setupUrl: string) => void }) {
           <option value="admin">admin</option>
         </select>
       </Field>
-      {error && !error.errors.length && <ErrorBanner error={error} />}
+      <FormErrors error={invite.error} fields={["email", "name", "role"]} />
       <button type="submit" className="button button-primary" disabled={invite.isPending}>
         Invite
       </button>

@@ -46,6 +46,8 @@ describe("flag lifecycle in Chromium", () => {
     await expect
       .poll(() => ana.locator(".preview-result").textContent())
       .toContain("matched rule 1: in segment pilot-users");
+    // The rule being edited and, at the bottom of the screen, the preview's answer.
+    await ana.getByRole("region", { name: "Preview" }).evaluate((el) => el.scrollIntoView({ block: "end" }));
     await e2e.screenshot(ana, "flag-page-editing");
 
     await ana.getByRole("button", { name: "Review and save" }).click();
@@ -73,7 +75,13 @@ describe("flag lifecycle in Chromium", () => {
     await expect
       .poll(() => ana.getByRole("switch", { name: "pay-later on in Production" }).isChecked())
       .toBe(true);
-    await ana.getByRole("button", { name: "Kill in Production" }).click();
+    // The kill switch is there to be seen: full opacity, not the overview's hover-only style.
+    const kill = ana.getByRole("button", { name: "Kill in Production" });
+    expect(await kill.evaluate((el) => getComputedStyle(el).opacity)).toBe("1");
+    expect(await kill.evaluate((el) => getComputedStyle(el).visibility)).toBe("visible");
+    expect((await kill.boundingBox())?.height ?? 0).toBeGreaterThan(20);
+    await e2e.screenshot(ana, "flag-page");
+    await kill.click();
     await ana.getByLabel(/Reason/).fill("checkout errors after deploy");
     await ana
       .getByRole("dialog")

@@ -1,6 +1,7 @@
 /**
  * End to end in real headless Chromium against the real server: log in through the login page, see every
- * demo flag with its state per environment, and kill one from the overview with a reason.
+ * demo flag with what it serves per environment and its pipeline, and kill one from the overview with a
+ * reason.
  */
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -27,7 +28,25 @@ describe("flags overview in Chromium", () => {
         page.getByRole("columnheader", { name: new RegExp(env, "i") }).count(),
       ).resolves.toBeGreaterThan(0);
     }
+    // The server's summaries, not a placeholder on/off.
+    await row.locator('td[data-summary="full"]').nth(2).waitFor();
+    // Cells in release order: development, staging, production.
+    expect(await row.locator("td").nth(0).textContent()).toContain("100% on");
+    expect(await row.locator("td").nth(1).textContent()).toContain("pilot: pilot-users · 20% rollout");
     await e2e.screenshot(page, "overview");
+  });
+
+  it("shows each flag's pipeline: same setup as the environment before, or a link to promote it", async () => {
+    const same = page.locator("tr", { hasText: "max-items" });
+    expect(await same.locator("td").nth(1).textContent()).toContain("same setup as Development");
+    expect(await same.locator("td").nth(2).textContent()).toContain("same setup as Staging");
+    const differs = page.locator("tr", { hasText: "new-checkout" });
+    const promote = differs.getByRole("link", { name: "Promote new-checkout from Staging to Production" });
+    expect(await promote.getAttribute("href")).toBe("/release?flag=new-checkout&from=staging&to=production");
+    await promote.click();
+    await page.waitForURL(/\/release\?flag=new-checkout&from=staging&to=production/);
+    await page.goBack();
+    await page.locator("tr", { hasText: "new-checkout" }).waitFor();
   });
 
   it("kills a flag in production with a reason, and the audit log says who and why", async () => {

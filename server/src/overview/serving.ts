@@ -1,15 +1,15 @@
 /**
- * @module "What does this flag serve here?" in a few words, for one cell of the overview:
+ * @module "What does this flag serve here?" in a few words, for one cell of the admin UI's overview:
  * `100% on`, `pilot: beta-testers`, `20% rollout`, `off → false`. Pure, so it is tested on its own.
  */
 import {
   BUCKET_COUNT,
+  type Flag,
   type FlagKind,
   type JsonValue,
   type Serve,
-  type StateFields,
   type Variation,
-} from "../api/types.js";
+} from "@switchyard/core";
 
 /** `on`: everyone gets the "on" answer; `partial`: some users (targets, rules, rollout); `off`: off. */
 export type ServingTone = "on" | "partial" | "off" | "missing";
@@ -27,7 +27,8 @@ export interface FlagShape {
   variations: Variation[];
 }
 
-type Targeting = Pick<StateFields, "on" | "offVariation" | "targets" | "rules" | "fallthrough">;
+/** A flag's state in one environment, as the ruleset holds it (no targets or rules: none). */
+export type Targeting = Pick<Flag, "on" | "offVariation" | "targets" | "rules" | "fallthrough">;
 
 /** A percentage of buckets without float noise: 20000 → "20", 12345 → "12.345", 500 → "0.5". */
 export function percent(weight: number): string {
@@ -92,7 +93,7 @@ export function summarizeServing(flag: FlagShape, state: Targeting | undefined):
 
   const parts: string[] = [];
   const details: string[] = [];
-  const targeted = state.targets
+  const targeted = (state.targets ?? [])
     .filter((t) => isActive(flag, state, t.variation))
     .reduce((sum, t) => sum + t.values.length, 0);
   if (targeted > 0) {
@@ -102,7 +103,7 @@ export function summarizeServing(flag: FlagShape, state: Targeting | undefined):
 
   const segments = new Set<string>();
   let otherRules = 0;
-  for (const rule of state.rules) {
+  for (const rule of state.rules ?? []) {
     const active = "variation" in rule.serve ? isActive(flag, state, rule.serve.variation) : true;
     if (!active) continue;
     const cohorts = rule.clauses.filter((c) => c.op === "segmentMatch" && !c.negate).flatMap((c) => c.values);

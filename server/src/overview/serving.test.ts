@@ -1,5 +1,6 @@
+import type { Rule } from "@switchyard/core";
 import { describe, expect, it } from "vitest";
-import type { Rule, StateFields } from "../api/types.js";
+import type { StateFields } from "../flags/validate-state.js";
 import { type FlagShape, percent, summarizeServing } from "./serving.js";
 
 const bool: FlagShape = {
