@@ -120,6 +120,27 @@ describe("client and server", () => {
     expect(c.boolean("checkout", { targetingKey: "u" }, true)).toBe(false);
   });
 
+  it("stays ready, without flapping to stale, when the stream is refused but polls succeed", async () => {
+    const server = await serve();
+    server.streamStatus = 404; // e.g. a proxy that does not pass Server-Sent Events
+    const c = client(server, { pollIntervalMs: 20, reconnectMinMs: 5, reconnectMaxMs: 20 });
+    const events: string[] = [];
+    const errors: Error[] = [];
+    c.on("ready", () => events.push("ready"));
+    c.on("stale", () => events.push("stale"));
+    c.on("error", (e) => errors.push(e));
+    await c.ready({ timeout: 5_000 });
+    await until(() => server.to("/sdk/v1/stream").length >= 5, 5_000, "stream attempts");
+    await until(() => server.to("/sdk/v1/ruleset").length >= 5, 5_000, "polls");
+    expect(events).toEqual(["ready"]);
+    expect(c.status).toBe("ready");
+    expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/stream.*404.*polling/)]);
+    server.ruleset = ruleset(2, [booleanFlag("checkout", false, 2), booleanFlag("other", true)]);
+    await nextEvent((fn) => c.on("change", fn));
+    expect(c.boolean("checkout", {}, true)).toBe(false);
+    expect(events).toEqual(["ready"]);
+  });
+
   it("polls with ETag when streaming is off", async () => {
     const server = await serve();
     const c = client(server, { streaming: false, pollIntervalMs: 20 });

@@ -121,6 +121,21 @@ describe("SwitchyardProvider with the OpenFeature server SDK", () => {
     await until(() => flags.providerStatus === ProviderStatus.READY, 5_000, "ready again");
   });
 
+  it("stays READY, without a STALE event, when only polling works", async () => {
+    const server = await serve();
+    server.streamStatus = 503;
+    const stale: EventDetails[] = [];
+    OpenFeature.addHandler(ProviderEvents.Stale, (details) => details && stale.push(details));
+    await OpenFeature.setProviderAndWait(
+      new SwitchyardProvider(
+        options(server.url, { pollIntervalMs: 20, reconnectMinMs: 5, reconnectMaxMs: 20 }),
+      ),
+    );
+    await until(() => server.to("/sdk/v1/stream").length >= 5, 5_000, "stream attempts");
+    expect(stale).toEqual([]);
+    expect(OpenFeature.getClient().providerStatus).toBe(ProviderStatus.READY);
+  });
+
   it("starts STALE from a bootstrap when the server is down, serving the bootstrap rules", async () => {
     const provider = new SwitchyardProvider(
       options("http://127.0.0.1:9", { bootstrap: rules, reconnectMinMs: 5_000 }),
