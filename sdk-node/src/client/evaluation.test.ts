@@ -72,6 +72,14 @@ describe("evaluation", () => {
     expect(client.status).toBe("not-ready");
   });
 
+  it("ready() rejects at once, even without a timeout, when an offline client has no usable rules", async () => {
+    await expect(offlineClient().ready()).rejects.toThrow(/offline.*no ruleset/);
+    const invalid = offlineClient({ bootstrap: { ...rules, flags: "nope" } as never });
+    await expect(invalid.ready()).rejects.toThrow(/offline.*bootstrap ruleset rejected: invalid ruleset/);
+    expect(invalid.status).toBe("not-ready");
+    expect(invalid.boolean("checkout", {}, true)).toBe(true);
+  });
+
   it("answers every value type from a bootstrap ruleset", async () => {
     const client = offlineClient({ bootstrap: rules });
     await client.ready({ timeout: 1_000 });

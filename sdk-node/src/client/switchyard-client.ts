@@ -35,6 +35,8 @@ export class SwitchyardClient extends FlagEvaluator {
   private readonly waiting = new Set<{ resolve: () => void; reject: (e: Error) => void }>();
   private closing: Promise<void> | undefined;
   private shadowRunner: ShadowRunner | undefined;
+  /** Why the bootstrap or persisted rules could not be used, if they could not. */
+  private readonly localProblems: string[] = [];
 
   /**
    * Runs `control` (or `candidate`, when the flag serves its candidate variation to this user) and returns
@@ -107,10 +109,20 @@ export class SwitchyardClient extends FlagEvaluator {
     });
   }
 
-  /** Resolves once a ruleset is loaded (from the server, a bootstrap or the persisted copy). */
+  /**
+   * Resolves once a ruleset is loaded (from the server, a bootstrap or the persisted copy). Rejects after
+   * `timeout`, when the client closes first, and at once for an offline client without usable local rules
+   * (none will ever come).
+   */
   ready(options: ReadyOptions = {}): Promise<void> {
     if (this.holder.compiled) return Promise.resolve();
     if (this.currentStatus === "closed") return Promise.reject(new Error("client is closed"));
+    if (this.options.offline) {
+      const why = this.localProblems.length > 0 ? this.localProblems.join("; ") : "none was given";
+      return Promise.reject(
+        new Error(`offline client has no ruleset (bootstrap or persisted) to serve: ${why}`),
+      );
+    }
     return new Promise<void>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       const waiter = {
@@ -158,7 +170,10 @@ export class SwitchyardClient extends FlagEvaluator {
 
   private startFromLocalRules(options: ResolvedOptions): void {
     // Errors are deferred like the ready event, so listeners attached after createClient() see them.
-    const report = (error: Error) => queueMicrotask(() => this.fail(error));
+    const report = (error: Error) => {
+      this.localProblems.push(error.message);
+      queueMicrotask(() => this.fail(error));
+    };
     for (const local of localRulesets(options, report)) {
       const outcome = this.holder.replace(local.ruleset, local.etag, local.source);
       if (outcome.kind === "applied") {

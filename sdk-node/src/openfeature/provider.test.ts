@@ -162,6 +162,12 @@ describe("SwitchyardProvider with the OpenFeature server SDK", () => {
     expect(await flags.getBooleanValue("checkout", false, { targetingKey: "u" })).toBe(true);
   });
 
+  it("fails initialisation at once when an offline client has no usable rules", async () => {
+    const provider = new SwitchyardProvider(options("http://127.0.0.1:9", { offline: true }));
+    await expect(OpenFeature.setProviderAndWait(provider)).rejects.toThrow(/offline.*no ruleset/);
+    expect(OpenFeature.getClient().providerStatus).toBe(ProviderStatus.ERROR);
+  });
+
   it("fails initialisation after readyTimeoutMs when no rules can be loaded", async () => {
     const provider = new SwitchyardProvider(options("http://127.0.0.1:9", { reconnectMinMs: 5_000 }), {
       readyTimeoutMs: 50,
