@@ -141,12 +141,28 @@ describe("client and server", () => {
     expect(events).toEqual(["ready"]);
   });
 
+  it("after a delta, polls with the ETag of the version it brought, not the stale one", async () => {
+    const server = await serve();
+    const c = client(server, { pollIntervalMs: 20 });
+    await c.ready({ timeout: 5_000 });
+    await until(() => server.streams.size === 1);
+    const v2 = ruleset(2, [booleanFlag("checkout", false, 2), booleanFlag("other", true)]);
+    server.ruleset = v2;
+    server.sendEvent("patch", delta(1, 2, { upsert: [booleanFlag("checkout", false, 2)] }), 2);
+    await nextEvent((fn) => c.on("change", fn));
+    server.streamStatus = 503;
+    const before = server.to("/sdk/v1/ruleset").length;
+    server.endStreams();
+    await until(() => server.to("/sdk/v1/ruleset").length > before, 5_000, "a poll");
+    expect(server.to("/sdk/v1/ruleset")[before]?.headers["if-none-match"]).toBe('"s-production-2"');
+  });
+
   it("polls with ETag when streaming is off", async () => {
     const server = await serve();
     const c = client(server, { streaming: false, pollIntervalMs: 20 });
     await c.ready({ timeout: 5_000 });
     await until(() => server.to("/sdk/v1/ruleset").length >= 3, 5_000, "polls");
-    expect(server.to("/sdk/v1/ruleset")[2]?.headers["if-none-match"]).toBe('"v1"');
+    expect(server.to("/sdk/v1/ruleset")[2]?.headers["if-none-match"]).toBe('"s-production-1"');
     expect(server.to("/sdk/v1/stream")).toHaveLength(0);
     server.ruleset = ruleset(2, [booleanFlag("checkout", false, 2), booleanFlag("other", true)]);
     await nextEvent((fn) => c.on("change", fn));

@@ -107,7 +107,8 @@ export class FakeServer {
       res.writeHead(this.ruleset ? this.rulesetStatus : 404, headers).end();
       return;
     }
-    const etag = `"v${this.ruleset.version}"`;
+    // The real server's shape (server/src/rulesets/publish.ts): audience, environment, version.
+    const etag = `"s-${this.ruleset.environment}-${this.ruleset.version}"`;
     if (req.headers["if-none-match"] === etag) {
       res.writeHead(304, { etag }).end();
       return;

@@ -114,7 +114,7 @@ describe("Synchronizer", () => {
     const { server, target, sync } = await setup({ streaming: false, pollIntervalMs: 60_000 });
     await until(() => target.held === 1);
     await sync.refresh();
-    expect(server.to("/sdk/v1/ruleset")[1]?.headers["if-none-match"]).toBe('"v1"');
+    expect(server.to("/sdk/v1/ruleset")[1]?.headers["if-none-match"]).toBe('"s-production-1"');
     expect(target.notModifiedCount).toBe(1);
     expect(target.rulesets).toHaveLength(1);
   });
