@@ -77,6 +77,16 @@ export class FakeServer {
     this.streams.clear();
   }
 
+  /** Writes `lastWords`, then cuts every open stream's connection abruptly (no proper end of the response). */
+  async dropStreams(lastWords = ""): Promise<void> {
+    const streams = [...this.streams];
+    this.streams.clear();
+    await Promise.all(
+      streams.map((stream) => new Promise<void>((written) => stream.write(lastWords, () => written()))),
+    );
+    for (const stream of streams) stream.socket?.destroy();
+  }
+
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));

@@ -6,7 +6,7 @@
 import { Backoff } from "./backoff.js";
 import { fetchRuleset, type HttpConfig, HttpStatusError } from "./http.js";
 import type { SseMessage } from "./sse-parser.js";
-import { readStream } from "./stream.js";
+import { readStream, StreamTruncatedError } from "./stream.js";
 
 /** What the synchronizer feeds: the client's ruleset holder. It must never throw. */
 export interface SyncTarget {
@@ -111,6 +111,7 @@ export class Synchronizer {
 
   private async holdStream(): Promise<void> {
     const version = this.target.version();
+    let garbled = false;
     try {
       await readStream(this.http, {
         lastEventId: version === undefined ? undefined : String(version),
@@ -129,13 +130,21 @@ export class Synchronizer {
           this.onMessage(message);
         },
         onRetryHint: (ms) => this.backoff.setInitialMs(ms),
+        onUnknownField: (line) => {
+          if (garbled) return;
+          garbled = true; // once per connection: a garbling proxy would otherwise flood the error event
+          this.target.reportError(
+            new Error(`stream sent a line that is no SSE field: ${JSON.stringify(line.slice(0, 80))}`),
+          );
+        },
       });
       this.target.debug("stream ended by the server; reconnecting");
     } catch (error) {
       if (this.stopped) return;
       const reason = asError(error);
       this.noteRetryAfter(reason);
-      if (this.streamOpen) this.target.debug(`stream lost: ${reason.message}`);
+      if (reason instanceof StreamTruncatedError) this.target.reportError(reason);
+      else if (this.streamOpen) this.target.debug(`stream lost: ${reason.message}`);
       else await this.streamRefused(reason);
     } finally {
       this.streamOpen = false;
