@@ -11,6 +11,7 @@ import {
   shouldShadow,
 } from "@switchyard/core";
 import { evaluateFlag } from "../evaluation/engine.js";
+import { messageOf } from "../evaluation/thrown.js";
 import { EvaluationCounter } from "../reports/evaluation-counter.js";
 import { ClientEmitter, type ClientEventName, type ClientEvents } from "./events.js";
 import type { ResolvedOptions } from "./options.js";
@@ -132,14 +133,4 @@ function notAKey(flagKey: unknown, defaultValue: JsonValue): Decision {
     errorCode: "FLAG_NOT_FOUND",
     errorMessage: `a flag key must be a string, got ${typeof flagKey}`,
   };
-}
-
-/** What a thrown value says, without ever throwing itself (hostile getters, revoked proxies, `toString`s). */
-function messageOf(thrown: unknown): string {
-  try {
-    if (thrown instanceof Error) return String(thrown.message);
-    return String(thrown);
-  } catch {
-    return "an unprintable value was thrown";
-  }
 }

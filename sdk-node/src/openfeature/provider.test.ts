@@ -1,4 +1,10 @@
-import { type EventDetails, OpenFeature, ProviderEvents, ProviderStatus } from "@openfeature/server-sdk";
+import {
+  type EvaluationContext,
+  type EventDetails,
+  OpenFeature,
+  ProviderEvents,
+  ProviderStatus,
+} from "@openfeature/server-sdk";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ClientOptions } from "../client/options.js";
 import { FakeServer, until } from "../testing/fake-server.js";
@@ -87,6 +93,74 @@ describe("SwitchyardProvider with the OpenFeature server SDK", () => {
       value: { a: 1 },
       errorCode: "TYPE_MISMATCH",
     });
+  });
+
+  it("converts Dates to ISO strings wherever they sit in the context, also in arrays and cycles", async () => {
+    const server = await FakeServer.start(
+      ruleset(1, [
+        booleanFlag("since-2024", true, 1, {
+          fallthrough: { variation: "off" },
+          rules: ["account.since", "history.0", "signup"].map((attribute, i) => ({
+            id: `r${i}`,
+            clauses: [{ attribute, op: "startsWith" as const, values: ["2024-"] }],
+            serve: { variation: "on" },
+          })),
+        }),
+      ]),
+    );
+    cleanups.push(() => server.close());
+    const provider = new SwitchyardProvider(options(server.url));
+    await OpenFeature.setProviderAndWait(provider);
+    const flags = OpenFeature.getClient();
+    const date = new Date("2024-03-01T00:00:00Z");
+    const circular: Record<string, unknown> = { since: date };
+    circular.self = circular;
+    for (const [ruleId, context] of [
+      ["r0", { account: circular }],
+      ["r1", { history: [date, new Date(Number.NaN)] }],
+      ["r2", { signup: date }],
+    ] as const) {
+      const details = await flags.getBooleanDetails("since-2024", false, {
+        targetingKey: "u",
+        ...(context as EvaluationContext),
+      });
+      expect(details, ruleId).toMatchObject({
+        value: true,
+        reason: "TARGETING_MATCH",
+        flagMetadata: { ruleId },
+      });
+    }
+    expect(circular.since).toBe(date); // the caller's context is left as it was
+  });
+
+  it("answers a hostile context with the default and INVALID_CONTEXT, never a rejection", async () => {
+    const server = await serve();
+    const provider = new SwitchyardProvider(options(server.url));
+    await OpenFeature.setProviderAndWait(provider);
+    const hostile = new Proxy(
+      {},
+      {
+        ownKeys: () => {
+          throw Object.create(null);
+        },
+      },
+    );
+    const throwing = {
+      targetingKey: "u",
+      get plan(): string {
+        throw new Error("getter bug");
+      },
+    };
+    for (const context of [hostile, throwing]) {
+      await expect(provider.resolveBooleanEvaluation("checkout", false, context as never)).resolves.toEqual({
+        value: false,
+        reason: "ERROR",
+        errorCode: "INVALID_CONTEXT",
+        errorMessage: expect.stringMatching(
+          /cannot read the evaluation context: (getter bug|an unprintable)/,
+        ),
+      });
+    }
   });
 
   it("emits CONFIGURATION_CHANGED with the changed flag keys", async () => {
