@@ -49,11 +49,19 @@ export interface ShadowHost {
 export interface ShadowRunnerOptions {
   /** Concurrent shadow runs per flag before samples are skipped (default 10). */
   maxConcurrentPerFlag?: number;
+  /**
+   * Bound on a shadow run when the flag's rule gives none (or no usable one), so a hanging candidate
+   * cannot hold its bulkhead slot forever; milliseconds (default 1,000).
+   */
+  defaultTimeoutMs?: number;
   /** Applied to both results before a mismatch sample is kept (strip personal data here). */
   redact?: (value: unknown) => JsonValue;
   maxSamplesPerFlag?: number;
+  /** Clock for latencies and timeouts, in milliseconds (default `performance.now`); injectable for tests. */
   now?: () => number;
 }
+
+export const DEFAULT_SHADOW_TIMEOUT_MS = 1_000;
 
 const later: (fn: () => void) => void =
   typeof setImmediate === "function" ? setImmediate : (fn) => setTimeout(fn, 0);
@@ -74,7 +82,9 @@ export class ShadowRunner {
   private readonly maxConcurrent: number;
   private readonly redact: (value: unknown) => JsonValue;
   private readonly now: () => number;
-  private seed = 0x9e3779b9;
+  /** Seeded per runner, so processes do not all sample the same calls in the same order. */
+  private seed = randomSeed();
+  private readonly defaultTimeoutMs: number;
   private readonly deadlines = new Set<{ at: number; expire: () => void }>();
   private sweeper: ReturnType<typeof setInterval> | undefined;
 
@@ -82,6 +92,7 @@ export class ShadowRunner {
     this.maxConcurrent = options.maxConcurrentPerFlag ?? 10;
     this.redact = options.redact ?? ((v) => (v === undefined ? null : (v as JsonValue)));
     this.now = options.now ?? (() => performance.now());
+    this.defaultTimeoutMs = usableTimeout(options.defaultTimeoutMs) ?? DEFAULT_SHADOW_TIMEOUT_MS;
     this.stats = new ShadowStats(1000, options.maxSamplesPerFlag ?? 10);
   }
 
@@ -135,7 +146,7 @@ export class ShadowRunner {
     let primaryDone: ((o: Outcome<T>) => void) | undefined;
     this.start(
       shadowFn,
-      call.timeoutMs ?? rule.timeoutMs,
+      usableTimeout(call.timeoutMs) ?? usableTimeout(rule.timeoutMs) ?? this.defaultTimeoutMs,
       (o) => {
         outcome = o;
         primaryDone?.(o);
@@ -170,7 +181,7 @@ export class ShadowRunner {
     done: (o: Outcome<T>) => void,
     settled: () => void,
   ): void {
-    const started = this.now();
+    let started = 0;
     let controller: AbortController | undefined;
     let finished = false;
     const finish = (outcome: Outcome<T>) => {
@@ -180,7 +191,7 @@ export class ShadowRunner {
       done(outcome);
     };
     const deadline = {
-      at: started + timeoutMs,
+      at: 0,
       expire: () => {
         controller?.abort();
         finish({ kind: "timeout", ms: this.now() - started });
@@ -193,11 +204,14 @@ export class ShadowRunner {
         return controller.signal;
       },
     };
-    this.deadlines.add(deadline);
-    this.sweepSoon();
     // Started on the next turn: the caller's continuation (sending the response) runs before any
-    // synchronous work the shadow path does before its first await.
+    // synchronous work the shadow path does before its first await. Its clock and its deadline start
+    // with it, so its latency is its own, not the primary's and the caller's before it.
     later(() => {
+      started = this.now();
+      deadline.at = started + timeoutMs;
+      this.deadlines.add(deadline);
+      this.sweepSoon();
       let result: T | Promise<T>;
       try {
         result = fn(marker);
@@ -291,4 +305,14 @@ export class ShadowRunner {
       // A throwing redact hook drops the sample, never the count.
     }
   }
+}
+
+/** A timeout the runner can use: a positive, finite number of milliseconds; otherwise undefined. */
+function usableTimeout(ms: unknown): number | undefined {
+  return typeof ms === "number" && ms > 0 && Number.isFinite(ms) ? ms : undefined;
+}
+
+/** A non-zero 32-bit seed for xorshift32. */
+function randomSeed(): number {
+  return crypto.getRandomValues(new Uint32Array(1))[0] || 0x9e3779b9;
 }
