@@ -6,6 +6,7 @@ import type { EvaluationContext } from "@switchyard/core";
 import { RulesetPersister } from "../cache/ruleset-file.js";
 import { AckQueue } from "../reports/ack-queue.js";
 import { MetricsReporter } from "../reports/metrics-reporter.js";
+import { ShadowReporter } from "../reports/shadow-reporter.js";
 import { type ShadowCall, ShadowRunner } from "../shadow/shadow.js";
 import type { FlagShadowStats } from "../shadow/stats.js";
 import type { HttpConfig } from "../transport/http.js";
@@ -27,6 +28,7 @@ const CLOSE_FLUSH_MS = 3_000;
 export class SwitchyardClient extends FlagEvaluator {
   private readonly sync: Synchronizer;
   private readonly metrics: MetricsReporter;
+  private readonly shadowReports: ShadowReporter;
   private readonly acks: AckQueue;
   private readonly persister: RulesetPersister | undefined;
   /** undefined until the first contact attempt ends. */
@@ -74,9 +76,16 @@ export class SwitchyardClient extends FlagEvaluator {
     this.metrics = new MetricsReporter(http, this.counter, {
       flushIntervalMs: resolved.flushIntervalMs,
       onError: reportError("sending evaluation metrics"),
-      takeShadow: () =>
-        this.shadowRunner?.stats.isEmpty === false ? this.shadowRunner.stats.take() : undefined,
     });
+    this.shadowReports = new ShadowReporter(
+      http,
+      {
+        take: () =>
+          this.shadowRunner?.stats.isEmpty === false ? this.shadowRunner.stats.takeWindow() : undefined,
+        restore: (window) => this.shadowRunner?.stats.restore(window),
+      },
+      { flushIntervalMs: resolved.flushIntervalMs, onError: reportError("sending shadow statistics") },
+    );
     this.acks = new AckQueue(http, {
       delayMs: resolved.ackDelayMs,
       maxPending: 100,
@@ -105,6 +114,7 @@ export class SwitchyardClient extends FlagEvaluator {
     setImmediate(() => {
       if (this.currentStatus === "closed") return;
       if (resolved.sendMetrics) this.metrics.start();
+      this.shadowReports.start();
       this.sync.start();
     });
   }
@@ -148,7 +158,7 @@ export class SwitchyardClient extends FlagEvaluator {
   /** Sends pending evaluation counts and acks now. */
   async flush(): Promise<void> {
     if (this.options.offline) return;
-    await Promise.all([this.metrics.flush(), this.acks.send()]);
+    await Promise.all([this.metrics.flush(), this.shadowReports.flush(), this.acks.send()]);
   }
 
   /** Stops syncing, sends what is pending, finishes the persisted copy. Safe to call twice. */
@@ -164,7 +174,12 @@ export class SwitchyardClient extends FlagEvaluator {
     await this.sync.stop();
     if (this.options.offline) return this.emitter.clear();
     const deadline = AbortSignal.timeout(Math.min(CLOSE_FLUSH_MS, this.options.requestTimeoutMs));
-    await Promise.all([this.metrics.close(deadline), this.acks.close(deadline), this.persister?.flush()]);
+    await Promise.all([
+      this.metrics.close(deadline),
+      this.shadowReports.close(deadline),
+      this.acks.close(deadline),
+      this.persister?.flush(),
+    ]);
     this.emitter.clear();
   }
 

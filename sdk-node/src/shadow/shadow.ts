@@ -10,7 +10,7 @@
  */
 import type { Decision, EvaluationContext, JsonValue, ShadowRule } from "@switchyard/core";
 import { deepEqual } from "./equal.js";
-import { type FlagShadowStats, ShadowStats } from "./stats.js";
+import { ShadowStats } from "./stats.js";
 
 export interface ShadowMarker {
   /** True when this run is the shadow: its result is compared and dropped. */
@@ -270,7 +270,8 @@ export class ShadowRunner {
     }
     const [control, candidate] = candidateServed ? [outcome.value, primary] : [primary, outcome.value];
     const describe = call.describe ?? ((v: T): unknown => v);
-    const tally = (same: boolean) => this.tally(stats, same, () => [describe(control), describe(candidate)]);
+    const tally = (same: boolean) =>
+      this.tally(flagKey, same, () => [describe(control), describe(candidate)]);
     let same: boolean | Promise<boolean>;
     try {
       same = (call.compare ?? deepEqual)(control, candidate);
@@ -283,12 +284,16 @@ export class ShadowRunner {
       same.then(
         (s) => tally(s === true),
         () => {
-          stats.candidateErrors++;
+          // Looked up again: the statistics may have been taken for a report meanwhile.
+          const current = this.stats.for(flagKey);
+          if (current) current.candidateErrors++;
         },
       );
   }
 
-  private tally(stats: FlagShadowStats, same: boolean, described: () => [unknown, unknown]): void {
+  private tally(flagKey: string, same: boolean, described: () => [unknown, unknown]): void {
+    const stats = this.stats.for(flagKey);
+    if (!stats) return;
     if (same) {
       stats.matches++;
       return;
@@ -296,11 +301,7 @@ export class ShadowRunner {
     stats.mismatches++;
     try {
       const [control, candidate] = described();
-      this.stats.sample(stats, {
-        control: this.redact(control),
-        candidate: this.redact(candidate),
-        at: Date.now(),
-      });
+      this.stats.sample(stats, this.redact(control), this.redact(candidate));
     } catch {
       // A throwing redact hook drops the sample, never the count.
     }

@@ -98,12 +98,19 @@ export class FakeServer {
     if (req.method === "POST") {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
-      record.body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "null");
+      const text = Buffer.concat(chunks).toString("utf8");
+      // Like the real server (server/src/sdk/routes.ts): reports over 1 MiB are refused.
+      if (text.length > 1024 * 1024) {
+        this.requests.push({ ...record, body: { refused: text.length } });
+        res.writeHead(413).end();
+        return;
+      }
+      record.body = JSON.parse(text || "null");
     }
     this.requests.push(record);
     if (path === "/sdk/v1/ruleset") return this.serveRuleset(req, res);
     if (path === "/sdk/v1/stream") return this.serveStream(req, res);
-    if (path === "/sdk/v1/metrics" || path === "/sdk/v1/ack") {
+    if (path === "/sdk/v1/metrics" || path === "/sdk/v1/ack" || path === "/sdk/v1/shadow") {
       res.writeHead(this.reportStatus).end();
       return;
     }
