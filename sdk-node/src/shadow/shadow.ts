@@ -6,7 +6,8 @@
  * this user). The other path starts at the same time, gets `{ shadow: true, signal }` and must not change
  * what users see (read paths, or writes to a shadow store); it is bounded by the rule's timeout (the
  * signal aborts then) and by a cap on concurrent shadow runs per flag — samples beyond the cap are skipped
- * and counted, so a slow or hungry candidate cannot starve the host.
+ * and counted, so a slow or hungry candidate cannot starve the host. Synchronous CPU work is not bounded by
+ * anything here: it blocks the event loop until it yields (see README.md: use a worker thread for it).
  */
 import type { Decision, EvaluationContext, JsonValue, ShadowRule } from "@switchyard/core";
 import { deepEqual } from "./equal.js";
