@@ -9,6 +9,8 @@
 type InProgress = Map<object, Set<object>>;
 
 export function deepEqual(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
   return equal(a, b, new Map());
 }
 

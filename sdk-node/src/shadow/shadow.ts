@@ -11,6 +11,7 @@
  */
 import type { Decision, EvaluationContext, JsonValue, ShadowRule } from "@switchyard/core";
 import { deepEqual } from "./equal.js";
+import { type Deadline, type Outcome, type RunHost, ShadowRun } from "./shadow-run.js";
 import { ShadowStats } from "./stats.js";
 
 export interface ShadowMarker {
@@ -64,29 +65,21 @@ export interface ShadowRunnerOptions {
 
 export const DEFAULT_SHADOW_TIMEOUT_MS = 1_000;
 
-const later: (fn: () => void) => void =
-  typeof setImmediate === "function" ? setImmediate : (fn) => setTimeout(fn, 0);
-
 const PRIMARY: ShadowMarker = { shadow: false, signal: new AbortController().signal };
 
 /** How often deadlines are checked: a timeout holds to within this many milliseconds. */
 const SWEEP_MS = 5;
 
-type Outcome<T> =
-  | { kind: "ok"; value: T; ms: number }
-  | { kind: "error"; ms: number }
-  | { kind: "timeout"; ms: number };
-
-export class ShadowRunner {
+export class ShadowRunner implements RunHost {
   readonly stats: ShadowStats;
+  readonly now: () => number;
   private readonly running = new Map<string, number>();
   private readonly maxConcurrent: number;
   private readonly redact: (value: unknown) => JsonValue;
-  private readonly now: () => number;
   /** Seeded per runner, so processes do not all sample the same calls in the same order. */
   private seed = randomSeed();
   private readonly defaultTimeoutMs: number;
-  private readonly deadlines = new Set<{ at: number; expire: () => void }>();
+  private readonly deadlines = new Set<Deadline>();
   private sweeper: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: ShadowRunnerOptions = {}) {
@@ -107,7 +100,8 @@ export class ShadowRunner {
     return this.seed % 100_000;
   }
 
-  async run<T>(
+  /** Not async on purpose: a call that is not shadowed costs the primary's own promise and no other. */
+  run<T>(
     host: ShadowHost,
     flagKey: string,
     context: EvaluationContext | undefined,
@@ -126,12 +120,12 @@ export class ShadowRunner {
       (candidateServed && !rule.swapRoles) ||
       !host.isShadowed(flagKey, context, this.draw())
     ) {
-      return primary(PRIMARY);
+      return callPrimary(primary);
     }
     const running = this.running.get(flagKey) ?? 0;
     if (running >= this.maxConcurrent) {
       stats.skipped++;
-      return primary(PRIMARY);
+      return callPrimary(primary);
     }
     stats.shadowed++;
     this.running.set(flagKey, running + 1);
@@ -140,102 +134,37 @@ export class ShadowRunner {
     } catch {
       this.release(flagKey);
       stats.candidateErrors++;
-      return primary(PRIMARY);
+      return callPrimary(primary);
     }
-    const shadowFn = candidateServed ? call.control : call.candidate;
-    let outcome: Outcome<T> | undefined;
-    let primaryDone: ((o: Outcome<T>) => void) | undefined;
-    this.start(
-      shadowFn,
-      usableTimeout(call.timeoutMs) ?? usableTimeout(rule.timeoutMs) ?? this.defaultTimeoutMs,
-      (o) => {
-        outcome = o;
-        primaryDone?.(o);
-      },
-      () => this.release(flagKey),
-    );
+    return this.runBeside(flagKey, rule, call, candidateServed);
+  }
 
+  /** A sampled call: the primary for the caller, the other path as the shadow, then their comparison. */
+  private async runBeside<T>(
+    flagKey: string,
+    rule: ShadowRule,
+    call: ShadowCall<T>,
+    candidateServed: boolean,
+  ): Promise<T> {
+    const timeoutMs = usableTimeout(call.timeoutMs) ?? usableTimeout(rule.timeoutMs) ?? this.defaultTimeoutMs;
+    const shadow = new ShadowRun(this, flagKey, candidateServed ? call.control : call.candidate, timeoutMs);
     const started = this.now();
     // The primary's own exception reaches the caller; the shadow run still ends and frees its slot.
-    const result = await primary(PRIMARY);
+    const result = await (candidateServed ? call.candidate : call.control)(PRIMARY);
     const primaryMs = this.now() - started;
-    const compare = (o: Outcome<T>) => this.record(flagKey, call, candidateServed, result, primaryMs, o);
-    if (outcome) compare(outcome);
-    else primaryDone = compare;
+    shadow.whenDone((outcome) => this.record(flagKey, call, candidateServed, result, primaryMs, outcome));
     return result;
   }
 
-  private release(flagKey: string): void {
+  release(flagKey: string): void {
     const n = (this.running.get(flagKey) ?? 1) - 1;
     if (n <= 0) this.running.delete(flagKey);
     else this.running.set(flagKey, n);
   }
 
-  /**
-   * Starts the shadow run: `done` gets its outcome by the timeout at the latest; `settled` runs when the
-   * run itself ends (its bulkhead slot is held until then, so runs that ignore the abort still count).
-   * Cheap on purpose: the signal is made only if the run reads it, and one sweep serves every deadline.
-   */
-  private start<T>(
-    fn: (marker: ShadowMarker) => T | Promise<T>,
-    timeoutMs: number,
-    done: (o: Outcome<T>) => void,
-    settled: () => void,
-  ): void {
-    let started = 0;
-    let controller: AbortController | undefined;
-    let finished = false;
-    const finish = (outcome: Outcome<T>) => {
-      if (finished) return;
-      finished = true;
-      this.deadlines.delete(deadline);
-      done(outcome);
-    };
-    const deadline = {
-      at: 0,
-      expire: () => {
-        controller?.abort();
-        finish({ kind: "timeout", ms: this.now() - started });
-      },
-    };
-    const marker: ShadowMarker = {
-      shadow: true,
-      get signal() {
-        controller ??= new AbortController();
-        return controller.signal;
-      },
-    };
-    // Started on the next turn: the caller's continuation (sending the response) runs before any
-    // synchronous work the shadow path does before its first await. Its clock and its deadline start
-    // with it, so its latency is its own, not the primary's and the caller's before it.
-    later(() => {
-      started = this.now();
-      deadline.at = started + timeoutMs;
-      this.deadlines.add(deadline);
-      this.sweepSoon();
-      let result: T | Promise<T>;
-      try {
-        result = fn(marker);
-      } catch {
-        finish({ kind: "error", ms: this.now() - started });
-        settled();
-        return;
-      }
-      Promise.resolve(result).then(
-        (value) => {
-          finish({ kind: "ok", value, ms: this.now() - started });
-          settled();
-        },
-        () => {
-          finish({ kind: "error", ms: this.now() - started });
-          settled();
-        },
-      );
-    });
-  }
-
-  /** One timer for all shadow runs: expires the runs past their deadline, stops when none are left. */
-  private sweepSoon(): void {
+  /** A run started: its deadline joins the sweep. One timer serves every deadline. */
+  track(run: Deadline): void {
+    this.deadlines.add(run);
     if (this.sweeper) return;
     this.sweeper = setInterval(() => {
       const now = this.now();
@@ -246,6 +175,10 @@ export class ShadowRunner {
       }
     }, SWEEP_MS);
     this.sweeper.unref?.();
+  }
+
+  untrack(run: Deadline): void {
+    this.deadlines.delete(run);
   }
 
   private record<T>(
@@ -269,10 +202,8 @@ export class ShadowRunner {
       else stats.candidateErrors++;
       return;
     }
-    const [control, candidate] = candidateServed ? [outcome.value, primary] : [primary, outcome.value];
-    const describe = call.describe ?? ((v: T): unknown => v);
-    const tally = (same: boolean) =>
-      this.tally(flagKey, same, () => [describe(control), describe(candidate)]);
+    const control = candidateServed ? outcome.value : primary;
+    const candidate = candidateServed ? primary : outcome.value;
     let same: boolean | Promise<boolean>;
     try {
       same = (call.compare ?? deepEqual)(control, candidate);
@@ -280,10 +211,10 @@ export class ShadowRunner {
       stats.candidateErrors++;
       return;
     }
-    if (typeof same === "boolean") tally(same);
+    if (typeof same === "boolean") this.tally(flagKey, same, call, control, candidate);
     else
       same.then(
-        (s) => tally(s === true),
+        (s) => this.tally(flagKey, s === true, call, control, candidate),
         () => {
           // Looked up again: the statistics may have been taken for a report meanwhile.
           const current = this.stats.for(flagKey);
@@ -292,7 +223,7 @@ export class ShadowRunner {
       );
   }
 
-  private tally(flagKey: string, same: boolean, described: () => [unknown, unknown]): void {
+  private tally<T>(flagKey: string, same: boolean, call: ShadowCall<T>, control: T, candidate: T): void {
     const stats = this.stats.for(flagKey);
     if (!stats) return;
     if (same) {
@@ -301,11 +232,20 @@ export class ShadowRunner {
     }
     stats.mismatches++;
     try {
-      const [control, candidate] = described();
-      this.stats.sample(stats, this.redact(control), this.redact(candidate));
+      const describe = call.describe ?? ((v: T): unknown => v);
+      this.stats.sample(stats, this.redact(describe(control)), this.redact(describe(candidate)));
     } catch {
-      // A throwing redact hook drops the sample, never the count.
+      // A throwing describe or redact hook drops the sample, never the count.
     }
+  }
+}
+
+/** The primary's result as a promise, its synchronous exception as a rejection. */
+function callPrimary<T>(fn: (marker: ShadowMarker) => T | Promise<T>): Promise<T> {
+  try {
+    return Promise.resolve(fn(PRIMARY));
+  } catch (error) {
+    return Promise.reject(error);
   }
 }
 
