@@ -155,7 +155,7 @@ export class SwitchyardClient extends FlagEvaluator {
     });
   }
 
-  /** Sends pending evaluation counts and acks now. */
+  /** Sends pending evaluation counts, shadow statistics and acks now. */
   async flush(): Promise<void> {
     if (this.options.offline) return;
     await Promise.all([this.metrics.flush(), this.shadowReports.flush(), this.acks.send()]);
