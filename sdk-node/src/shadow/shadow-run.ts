@@ -32,14 +32,24 @@ export class ShadowRun<T> implements Deadline {
   private started = 0;
   private controller: AbortController | undefined;
 
-  constructor(
+  /** Schedules a run of `fn` for the next turn of the event loop. */
+  static start<T>(
+    host: RunHost,
+    flagKey: string,
+    fn: (marker: ShadowMarker) => T | Promise<T>,
+    timeoutMs: number,
+  ): ShadowRun<T> {
+    const run = new ShadowRun(host, flagKey, fn, timeoutMs);
+    setImmediate(begin, run);
+    return run;
+  }
+
+  private constructor(
     private readonly host: RunHost,
     private readonly flagKey: string,
     private readonly fn: (marker: ShadowMarker) => T | Promise<T>,
     private readonly timeoutMs: number,
-  ) {
-    setImmediate(begin, this);
-  }
+  ) {}
 
   /** Runs it; the bulkhead slot is held until the run itself ends, even past its timeout. */
   async begin(): Promise<void> {

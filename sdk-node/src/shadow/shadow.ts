@@ -147,7 +147,7 @@ export class ShadowRunner implements RunHost {
     candidateServed: boolean,
   ): Promise<T> {
     const timeoutMs = usableTimeout(call.timeoutMs) ?? usableTimeout(rule.timeoutMs) ?? this.defaultTimeoutMs;
-    const shadow = new ShadowRun(this, flagKey, candidateServed ? call.control : call.candidate, timeoutMs);
+    const shadow = ShadowRun.start(this, flagKey, candidateServed ? call.control : call.candidate, timeoutMs);
     const started = this.now();
     // The primary's own exception reaches the caller; the shadow run still ends and frees its slot.
     const result = await (candidateServed ? call.candidate : call.control)(PRIMARY);
