@@ -1,11 +1,26 @@
 import { defineConfig } from "vitest/config";
 
-export default defineConfig({
+const source = {
   resolve: { conditions: ["source"] },
   ssr: { resolve: { conditions: ["source"] } },
-  // Suites start a real server on a fresh PGlite (≈5 s to initialise, more on a busy machine).
+};
+
+export default defineConfig({
+  ...source,
   test: {
-    hookTimeout: 30_000,
-    include: ["src/**/*.test.ts", "src/**/*.test.tsx", "test/**/*.test.ts", "test/**/*.test.tsx"],
+    projects: [
+      { ...source, test: { name: "unit", include: ["src/**/*.test.ts", "src/**/*.test.tsx"] } },
+      {
+        ...source,
+        // Against the real server: each file starts one from a copy of a database migrated once per run.
+        test: {
+          name: "real-server",
+          include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
+          globalSetup: ["test/pglite-template.ts"],
+          hookTimeout: 120_000,
+          testTimeout: 60_000,
+        },
+      },
+    ],
   },
 });

@@ -9,7 +9,7 @@ import { type Cart, legacyPrice, newPrice, priceHandler } from "../examples/pric
 import { createClient, type SwitchyardClient } from "../src/index.js";
 import { until } from "../src/testing/fake-server.js";
 import { Admin } from "./admin.js";
-import { type RealServer, startRealServer } from "./real-server.js";
+import { type RealServer, SERVER_START_TIMEOUT_MS, startRealServer } from "./real-server.js";
 
 const adminToken = "sy_admin_sdk_node_dark_launch_walkthrough_0123";
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
@@ -63,7 +63,7 @@ beforeAll(async () => {
     const res = await handle(new Request("http://pricing.local/price", { method: "POST", body }));
     return (await res.json()) as { totalCents: number };
   };
-}, 30_000);
+}, SERVER_START_TIMEOUT_MS);
 
 afterAll(async () => {
   await client?.close();

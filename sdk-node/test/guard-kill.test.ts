@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient, type SwitchyardClient } from "../src/index.js";
 import { until } from "../src/testing/fake-server.js";
 import { Admin } from "./admin.js";
-import { type RealServer, startRealServer } from "./real-server.js";
+import { type RealServer, SERVER_START_TIMEOUT_MS, startRealServer } from "./real-server.js";
 
 const adminToken = "sy_admin_sdk_node_guard_kill_integration_0123";
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
@@ -32,7 +32,7 @@ beforeAll(async () => {
     flushIntervalMs: 60_000,
   });
   await client.ready({ timeout: 10_000 });
-}, 30_000);
+}, SERVER_START_TIMEOUT_MS);
 
 afterAll(async () => {
   await client?.close();
@@ -77,5 +77,5 @@ describe("a guard trips on real shadow traffic", () => {
     type Audit = { entries: { actor: { type: string }; action: string }[] };
     const audit = await admin.call<Audit>("GET", "/audit?flag=pricing-v2&action=guard.trip");
     expect(audit.entries[0]?.actor.type).toBe("guard");
-  }, 30_000);
+  });
 });

@@ -11,7 +11,7 @@ import type { ChangeEvent } from "../src/client/events.js";
 import { createClient, type SwitchyardClient } from "../src/index.js";
 import { nextEvent } from "../src/testing/fake-server.js";
 import { Admin } from "./admin.js";
-import { type RealServer, startRealServer } from "./real-server.js";
+import { type RealServer, SERVER_START_TIMEOUT_MS, startRealServer } from "./real-server.js";
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const adminToken = "sy_admin_sdk_node_outage_token_0123456789abcd";
@@ -31,7 +31,7 @@ beforeAll(async () => {
   await admin.createBooleanFlag("new-checkout");
   await admin.setOn("production", "new-checkout", true);
   sdkKey = await admin.serverKey("production");
-}, 30_000);
+}, SERVER_START_TIMEOUT_MS);
 
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.close()));
@@ -55,29 +55,33 @@ function client(url: string): SwitchyardClient {
 }
 
 describe("sdk-node through a server outage", () => {
-  it("keeps answering while the server is down and catches up when it is back", async () => {
-    const running = server!;
-    const url = running.url;
-    const c = client(url);
-    await c.ready({ timeout: 10_000 });
-    expect(c.boolean("new-checkout", { targetingKey: "u1" }, false)).toBe(true);
+  it(
+    "keeps answering while the server is down and catches up when it is back",
+    async () => {
+      const running = server!;
+      const url = running.url;
+      const c = client(url);
+      await c.ready({ timeout: 10_000 });
+      expect(c.boolean("new-checkout", { targetingKey: "u1" }, false)).toBe(true);
 
-    const stale = nextEvent((fn) => c.on("stale", fn), 15_000, "stale");
-    await running.close();
-    server = undefined;
-    await stale;
-    expect(c.status).toBe("stale");
-    expect(c.boolean("new-checkout", { targetingKey: "u1" }, false)).toBe(true);
+      const stale = nextEvent((fn) => c.on("stale", fn), 15_000, "stale");
+      await running.close();
+      server = undefined;
+      await stale;
+      expect(c.status).toBe("stale");
+      expect(c.boolean("new-checkout", { targetingKey: "u1" }, false)).toBe(true);
 
-    const ready = nextEvent((fn) => c.on("ready", fn), 30_000, "ready again");
-    server = await start(running.port);
-    await ready;
-    const changed = nextEvent<ChangeEvent>((fn) => c.on("change", fn), 15_000, "kill after restart");
-    await new Admin(server.url, adminToken).kill("production", "new-checkout");
-    expect((await changed).flags).toContain("new-checkout");
-    expect(c.boolean("new-checkout", { targetingKey: "u1" }, true)).toBe(false);
-    await c.close();
-  }, 60_000);
+      const ready = nextEvent((fn) => c.on("ready", fn), SERVER_START_TIMEOUT_MS, "ready again");
+      server = await start(running.port);
+      await ready;
+      const changed = nextEvent<ChangeEvent>((fn) => c.on("change", fn), 15_000, "kill after restart");
+      await new Admin(server.url, adminToken).kill("production", "new-checkout");
+      expect((await changed).flags).toContain("new-checkout");
+      expect(c.boolean("new-checkout", { targetingKey: "u1" }, true)).toBe(false);
+      await c.close();
+    },
+    2 * SERVER_START_TIMEOUT_MS,
+  ); // it restarts the server
 
   it("starts from the persisted ruleset while the server is down", async () => {
     const url = server!.url;
@@ -92,5 +96,5 @@ describe("sdk-node through a server outage", () => {
       reason: "DISABLED",
     });
     await nextEvent((fn) => c.on("stale", fn), 15_000, "stale");
-  }, 30_000);
+  });
 });

@@ -9,7 +9,7 @@ import { createClient, type SwitchyardClient } from "../src/index.js";
 import { SwitchyardProvider } from "../src/openfeature/index.js";
 import { nextEvent, until } from "../src/testing/fake-server.js";
 import { Admin } from "./admin.js";
-import { type RealServer, startRealServer } from "./real-server.js";
+import { type RealServer, SERVER_START_TIMEOUT_MS, startRealServer } from "./real-server.js";
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const adminToken = "sy_admin_sdk_node_integration_token_0123456789";
@@ -26,7 +26,7 @@ beforeAll(async () => {
   await admin.createBooleanFlag("search-v2");
   await admin.setOn("production", "new-checkout", true);
   sdkKey = await admin.serverKey("production");
-}, 30_000);
+}, SERVER_START_TIMEOUT_MS);
 
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.close()));
@@ -47,7 +47,7 @@ function client(): SwitchyardClient {
   return c;
 }
 
-describe("sdk-node against the real server", { timeout: 30_000 }, () => {
+describe("sdk-node against the real server", () => {
   it("serves the environment's ruleset and follows a flip and a kill made through the admin API", async () => {
     const c = client();
     await c.ready({ timeout: 10_000 });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient, type SwitchyardClient } from "../src/index.js";
 import { until } from "../src/testing/fake-server.js";
 import { Admin } from "./admin.js";
-import { type RealServer, startRealServer } from "./real-server.js";
+import { type RealServer, SERVER_START_TIMEOUT_MS, startRealServer } from "./real-server.js";
 
 const adminToken = "sy_admin_sdk_node_shadow_integration_token_0123";
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
@@ -30,7 +30,7 @@ beforeAll(async () => {
   const sdkKey = await admin.serverKey("production");
   client = createClient({ url: server.url, sdkKey, logger: silent, flushIntervalMs: 60_000 });
   await client.ready({ timeout: 10_000 });
-}, 30_000);
+}, SERVER_START_TIMEOUT_MS);
 
 afterAll(async () => {
   await client?.close();

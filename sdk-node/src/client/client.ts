@@ -11,6 +11,7 @@ import {
   shouldShadow,
 } from "@switchyard/core";
 import { evaluateFlag } from "../evaluation/engine.js";
+import { messageOf } from "../evaluation/thrown.js";
 import { EvaluationCounter } from "../reports/evaluation-counter.js";
 import { ClientEmitter, type ClientEventName, type ClientEvents } from "./events.js";
 import type { ResolvedOptions } from "./options.js";
@@ -94,6 +95,8 @@ export class FlagEvaluator {
     defaultValue: JsonValue,
     kind: FlagKind | undefined,
   ): Decision {
+    // Not counted either: a key that is no string would poison the metrics report.
+    if (typeof flagKey !== "string") return notAKey(flagKey, defaultValue);
     try {
       const compiled = this.holder.compiled;
       if (compiled === undefined) return notReady(flagKey, defaultValue, this.currentStatus);
@@ -102,12 +105,13 @@ export class FlagEvaluator {
       if (this.countEvaluations) this.counter.count(flagKey, decision.variant);
       return decision;
     } catch (error) {
-      // Only reachable through a hostile context (a throwing getter, a Proxy): still the default.
+      // Only reachable through a hostile context (a Proxy whose traps throw, even inside the evaluator's
+      // own guard): still the default, and nothing here may throw again.
       return {
         value: defaultValue,
         reason: "ERROR",
         errorCode: "GENERAL",
-        errorMessage: `evaluating '${String(flagKey)}' failed: ${(error as Error)?.message ?? String(error)}`,
+        errorMessage: `evaluating '${flagKey}' failed: ${messageOf(error)}`,
       };
     }
   }
@@ -119,5 +123,14 @@ function notReady(flagKey: string, defaultValue: JsonValue, status: ClientStatus
     reason: "ERROR",
     errorCode: "PROVIDER_NOT_READY",
     errorMessage: `no ruleset loaded yet (client ${status}); served the default for '${flagKey}'`,
+  };
+}
+
+function notAKey(flagKey: unknown, defaultValue: JsonValue): Decision {
+  return {
+    value: defaultValue,
+    reason: "ERROR",
+    errorCode: "FLAG_NOT_FOUND",
+    errorMessage: `a flag key must be a string, got ${typeof flagKey}`,
   };
 }

@@ -72,6 +72,14 @@ describe("evaluation", () => {
     expect(client.status).toBe("not-ready");
   });
 
+  it("ready() rejects at once, even without a timeout, when an offline client has no usable rules", async () => {
+    await expect(offlineClient().ready()).rejects.toThrow(/offline.*no ruleset/);
+    const invalid = offlineClient({ bootstrap: { ...rules, flags: "nope" } as never });
+    await expect(invalid.ready()).rejects.toThrow(/offline.*bootstrap ruleset rejected: invalid ruleset/);
+    expect(invalid.status).toBe("not-ready");
+    expect(invalid.boolean("checkout", {}, true)).toBe(true);
+  });
+
   it("answers every value type from a bootstrap ruleset", async () => {
     const client = offlineClient({ bootstrap: rules });
     await client.ready({ timeout: 1_000 });
@@ -124,6 +132,111 @@ describe("evaluation", () => {
       expect(() => client.boolean("checkout", context as never, false)).not.toThrow();
       expect(() => client.boolean(undefined as never, context as never, false)).not.toThrow();
     }
+  });
+
+  it("never throws for a flag key that is not a string, and says why it served the default", async () => {
+    const ready = offlineClient({ bootstrap: rules });
+    await ready.ready();
+    const keys = [
+      {
+        toString: () => {
+          throw 42;
+        },
+      },
+      Symbol("checkout"),
+      42,
+      Object.create(null),
+      undefined,
+    ];
+    for (const client of [ready, offlineClient()]) {
+      for (const key of keys) {
+        expect(client.detail(key as never, { targetingKey: "u" }, true)).toEqual({
+          value: true,
+          reason: "ERROR",
+          errorCode: "FLAG_NOT_FOUND",
+          errorMessage: expect.stringMatching(
+            /flag key must be a string, got (object|symbol|number|undefined)/,
+          ),
+        });
+        expect(client.boolean(key as never, {}, true)).toBe(true);
+      }
+    }
+  });
+
+  it("serves the default with a reason for contexts that throw from every corner", async () => {
+    const client = offlineClient({ bootstrap: rules });
+    await client.ready();
+    // Every trap throws the proxy itself: even `instanceof Error` and `String()` on what is caught throw.
+    const hostile: object = new Proxy(
+      {},
+      {
+        get: () => {
+          throw hostile;
+        },
+        has: () => {
+          throw hostile;
+        },
+        ownKeys: () => {
+          throw hostile;
+        },
+        getPrototypeOf: () => {
+          throw hostile;
+        },
+        getOwnPropertyDescriptor: () => {
+          throw hostile;
+        },
+      },
+    );
+    const revocable = Proxy.revocable({ targetingKey: "pilot-1" }, {});
+    revocable.revoke();
+    const contexts = {
+      "a Proxy whose traps throw": hostile,
+      "a revoked Proxy": revocable.proxy,
+      "a getter throwing a hostile value": {
+        get targetingKey() {
+          throw hostile;
+        },
+      },
+      "a getter throwing a non-Error": {
+        get targetingKey() {
+          throw Object.create(null);
+        },
+      },
+    };
+    for (const [what, context] of Object.entries(contexts)) {
+      expect(client.detail("checkout", context as never, true), what).toEqual({
+        value: true,
+        reason: "ERROR",
+        errorCode: "GENERAL",
+        errorMessage: expect.any(String),
+      });
+      expect(client.boolean("checkout", context as never, true), what).toBe(true);
+    }
+  });
+
+  it("evaluates circular contexts and symbol or bigint values as values, with a reason", async () => {
+    const client = offlineClient({ bootstrap: rules });
+    await client.ready();
+    const circular: Record<string, unknown> = { targetingKey: "pilot-1" };
+    circular.self = circular;
+    circular.plan = [circular];
+    expect(client.detail("checkout", circular as never, true)).toMatchObject({
+      value: false,
+      variant: "off",
+      reason: "TARGETING_MATCH",
+      ruleId: "pilots",
+    });
+    // Neither a symbol nor a bigint is the pilot's key: the rule does not match, the fallthrough serves.
+    for (const targetingKey of [Symbol("pilot-1"), 10n]) {
+      expect(client.detail("checkout", { targetingKey } as never, false)).toEqual({
+        value: true,
+        variant: "on",
+        reason: "DEFAULT",
+      });
+    }
+    expect(
+      client.detail("checkout", { targetingKey: "pilot-1", [Symbol("x")]: 1n } as never, true),
+    ).toMatchObject({ value: false, reason: "TARGETING_MATCH" });
   });
 
   it("lets listeners unsubscribe and survives a listener that throws", async () => {

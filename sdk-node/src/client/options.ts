@@ -33,9 +33,9 @@ export interface ClientOptions {
   streaming?: boolean;
   /** Poll interval when not streaming or while the stream is down, ms (default 30,000). */
   pollIntervalMs?: number;
-  /** How often evaluation counts are sent, ms (default 60,000; 0 = only on close). */
+  /** How often evaluation counts and shadow statistics are sent, ms (default 60,000; 0 = only on close). */
   flushIntervalMs?: number;
-  /** Count evaluations and send them (default true). */
+  /** Count evaluations and send them (default true). Shadow statistics are sent either way. */
   sendMetrics?: boolean;
   /** Most (flag, variant) counters held between flushes (default 10,000); more are dropped and counted. */
   maxMetricsKeys?: number;

@@ -38,6 +38,33 @@ describe("RulesetHolder", () => {
     expect(holder).toMatchObject({ etag: '"b"', source: "server" });
   });
 
+  it("validates a ruleset repeating the held version and rejects it when invalid", () => {
+    const holder = new RulesetHolder();
+    holder.replace(v1, '"s-production-1"', "server");
+    const outcome = holder.replace({ ...v1, flags: "nope" }, '"x"', "server");
+    expect(outcome.kind).toBe("rejected");
+    expect(outcome.kind === "rejected" && outcome.error.message).toMatch(/invalid ruleset/);
+    expect(holder).toMatchObject({ version: 1, etag: '"s-production-1"' });
+    expect(holder.compiled?.flags.has("a")).toBe(true);
+  });
+
+  it("keeps the server's ETag in step with the version a delta or a stream put brings", () => {
+    const holder = new RulesetHolder();
+    holder.replace(v1, '"s-production-1"', "server");
+    holder.patch(delta(1, 2, { upsert: [booleanFlag("a", false, 2)] }));
+    expect(holder.etag).toBe('"s-production-2"');
+    holder.replace(ruleset(12, [booleanFlag("a", true, 12)]), undefined, "server");
+    expect(holder.etag).toBe('"s-production-12"');
+    // A tag that does not name the version is not guessed at.
+    holder.replace(ruleset(13, [booleanFlag("a", true, 13)]), '"opaque"', "server");
+    holder.patch(delta(13, 14, { upsert: [booleanFlag("a", false, 14)] }));
+    expect(holder.etag).toBeUndefined();
+    // Nor is one for another environment.
+    holder.replace(ruleset(15, [booleanFlag("a", true, 15)]), '"s-production-15"', "server");
+    holder.replace(ruleset(16, [booleanFlag("a", true, 16)], [], "staging"), undefined, "server");
+    expect(holder.etag).toBeUndefined();
+  });
+
   it("accepts an older ruleset from the server unless a newer one overtook it", () => {
     const holder = new RulesetHolder();
     holder.replace(ruleset(5, [booleanFlag("a", false, 5)]), undefined, "server");

@@ -54,17 +54,8 @@ export class RulesetHolder {
     ) {
       return { kind: "unchanged" };
     }
-    if (
-      this.ruleset &&
-      typeof candidate === "object" &&
-      candidate !== null &&
-      candidate.version === this.ruleset.version &&
-      candidate.environment === this.ruleset.environment
-    ) {
-      if (etag) this.etag = etag;
-      this.source = source;
-      return { kind: "unchanged" };
-    }
+    // Validated even when it repeats the version held: a broken body is reported, never silently taken
+    // for the rules already served. (Rare: a 304 or the stream's Last-Event-ID usually spare the download.)
     let loaded: ReturnType<typeof loadRuleset>;
     try {
       loaded = loadRuleset(input);
@@ -72,8 +63,14 @@ export class RulesetHolder {
       return { kind: "rejected", error: asRulesetError(error) };
     }
     const before = this.ruleset;
+    const nextEtag = etag ?? this.etagFor(loaded.ruleset);
+    if (before?.version === loaded.ruleset.version && before.environment === loaded.ruleset.environment) {
+      this.etag = nextEtag ?? this.etag;
+      this.source = source;
+      return { kind: "unchanged" };
+    }
     this.install(loaded.ruleset, loaded.compiled, source);
-    this.etag = etag;
+    this.etag = nextEtag;
     return {
       kind: "applied",
       version: loaded.ruleset.version,
@@ -115,15 +112,27 @@ export class RulesetHolder {
       return { kind: "rejected", error: asRulesetError(error) };
     }
     if (!loaded) return { kind: "refetch", reason: "delta does not apply to the ruleset held" };
+    this.etag = this.etagFor(loaded.ruleset);
     this.install(loaded.ruleset, loaded.compiled, "server");
-    // The held rules no longer match any ETag the server gave us.
-    this.etag = undefined;
     return {
       kind: "applied",
       version: loaded.ruleset.version,
       changed: changedByDelta(delta as RulesetDelta, loaded.ruleset),
       first: false,
     };
+  }
+
+  /**
+   * The ETag of `next` when it can be told from the one held without a download: the server's tags name
+   * the environment and version (`"s-production-42"`, server/src/rulesets/publish.ts), so only the version
+   * changes. A tag of another shape (a proxy's, another server's) is not guessed at: undefined.
+   */
+  private etagFor(next: Ruleset): string | undefined {
+    const held = this.ruleset;
+    if (!held || !this.etag || held.environment !== next.environment) return undefined;
+    const suffix = `-${held.environment}-${held.version}"`;
+    if (!this.etag.endsWith(suffix)) return undefined;
+    return `${this.etag.slice(0, -suffix.length)}-${next.environment}-${next.version}"`;
   }
 
   private install(ruleset: Ruleset, compiled: CompiledRuleset, source: RulesetSource): void {

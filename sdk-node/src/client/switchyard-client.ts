@@ -6,6 +6,7 @@ import type { EvaluationContext } from "@switchyard/core";
 import { RulesetPersister } from "../cache/ruleset-file.js";
 import { AckQueue } from "../reports/ack-queue.js";
 import { MetricsReporter } from "../reports/metrics-reporter.js";
+import { ShadowReporter } from "../reports/shadow-reporter.js";
 import { type ShadowCall, ShadowRunner } from "../shadow/shadow.js";
 import type { FlagShadowStats } from "../shadow/stats.js";
 import type { HttpConfig } from "../transport/http.js";
@@ -27,6 +28,7 @@ const CLOSE_FLUSH_MS = 3_000;
 export class SwitchyardClient extends FlagEvaluator {
   private readonly sync: Synchronizer;
   private readonly metrics: MetricsReporter;
+  private readonly shadowReports: ShadowReporter;
   private readonly acks: AckQueue;
   private readonly persister: RulesetPersister | undefined;
   /** undefined until the first contact attempt ends. */
@@ -35,6 +37,8 @@ export class SwitchyardClient extends FlagEvaluator {
   private readonly waiting = new Set<{ resolve: () => void; reject: (e: Error) => void }>();
   private closing: Promise<void> | undefined;
   private shadowRunner: ShadowRunner | undefined;
+  /** Why the bootstrap or persisted rules could not be used, if they could not. */
+  private readonly localProblems: string[] = [];
 
   /**
    * Runs `control` (or `candidate`, when the flag serves its candidate variation to this user) and returns
@@ -72,9 +76,16 @@ export class SwitchyardClient extends FlagEvaluator {
     this.metrics = new MetricsReporter(http, this.counter, {
       flushIntervalMs: resolved.flushIntervalMs,
       onError: reportError("sending evaluation metrics"),
-      takeShadow: () =>
-        this.shadowRunner?.stats.isEmpty === false ? this.shadowRunner.stats.take() : undefined,
     });
+    this.shadowReports = new ShadowReporter(
+      http,
+      {
+        take: () =>
+          this.shadowRunner?.stats.isEmpty === false ? this.shadowRunner.stats.takeWindow() : undefined,
+        restore: (window) => this.shadowRunner?.stats.restore(window),
+      },
+      { flushIntervalMs: resolved.flushIntervalMs, onError: reportError("sending shadow statistics") },
+    );
     this.acks = new AckQueue(http, {
       delayMs: resolved.ackDelayMs,
       maxPending: 100,
@@ -103,14 +114,25 @@ export class SwitchyardClient extends FlagEvaluator {
     setImmediate(() => {
       if (this.currentStatus === "closed") return;
       if (resolved.sendMetrics) this.metrics.start();
+      this.shadowReports.start();
       this.sync.start();
     });
   }
 
-  /** Resolves once a ruleset is loaded (from the server, a bootstrap or the persisted copy). */
+  /**
+   * Resolves once a ruleset is loaded (from the server, a bootstrap or the persisted copy). Rejects after
+   * `timeout`, when the client closes first, and at once for an offline client without usable local rules
+   * (none will ever come).
+   */
   ready(options: ReadyOptions = {}): Promise<void> {
     if (this.holder.compiled) return Promise.resolve();
     if (this.currentStatus === "closed") return Promise.reject(new Error("client is closed"));
+    if (this.options.offline) {
+      const why = this.localProblems.length > 0 ? this.localProblems.join("; ") : "none was given";
+      return Promise.reject(
+        new Error(`offline client has no ruleset (bootstrap or persisted) to serve: ${why}`),
+      );
+    }
     return new Promise<void>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       const waiter = {
@@ -133,10 +155,10 @@ export class SwitchyardClient extends FlagEvaluator {
     });
   }
 
-  /** Sends pending evaluation counts and acks now. */
+  /** Sends pending evaluation counts, shadow statistics and acks now. */
   async flush(): Promise<void> {
     if (this.options.offline) return;
-    await Promise.all([this.metrics.flush(), this.acks.send()]);
+    await Promise.all([this.metrics.flush(), this.shadowReports.flush(), this.acks.send()]);
   }
 
   /** Stops syncing, sends what is pending, finishes the persisted copy. Safe to call twice. */
@@ -152,13 +174,21 @@ export class SwitchyardClient extends FlagEvaluator {
     await this.sync.stop();
     if (this.options.offline) return this.emitter.clear();
     const deadline = AbortSignal.timeout(Math.min(CLOSE_FLUSH_MS, this.options.requestTimeoutMs));
-    await Promise.all([this.metrics.close(deadline), this.acks.close(deadline), this.persister?.flush()]);
+    await Promise.all([
+      this.metrics.close(deadline),
+      this.shadowReports.close(deadline),
+      this.acks.close(deadline),
+      this.persister?.flush(),
+    ]);
     this.emitter.clear();
   }
 
   private startFromLocalRules(options: ResolvedOptions): void {
     // Errors are deferred like the ready event, so listeners attached after createClient() see them.
-    const report = (error: Error) => queueMicrotask(() => this.fail(error));
+    const report = (error: Error) => {
+      this.localProblems.push(error.message);
+      queueMicrotask(() => this.fail(error));
+    };
     for (const local of localRulesets(options, report)) {
       const outcome = this.holder.replace(local.ruleset, local.etag, local.source);
       if (outcome.kind === "applied") {

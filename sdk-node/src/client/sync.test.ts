@@ -57,35 +57,57 @@ describe("client and server", () => {
     expect(c.detail("checkout", {}, true).reason).toBe("DISABLED");
   });
 
-  it("keeps the last good rules through garbage, a truncated event, bad JSON and an invalid ruleset", async () => {
+  it("keeps the last good rules through garbage, truncated events, bad JSON and invalid rulesets, reporting each", async () => {
     const server = await serve();
     const c = client(server);
     await c.ready({ timeout: 5_000 });
     await until(() => server.streams.size === 1);
     const errors: Error[] = [];
     c.on("error", (e) => errors.push(e));
+    const reported = async (pattern: RegExp, what: string) => {
+      await until(() => errors.some((e) => pattern.test(e.message)), 5_000, what);
+      expect(c.version).toBe(1);
+      expect(c.boolean("checkout", { targetingKey: "u" }, false)).toBe(true);
+    };
+    const connections = () => server.to("/sdk/v1/stream").length;
 
-    server.write("\u0000\u0001garbage without structure\n\nevent: put\ndata: ]]]\n\n");
-    await until(() => errors.length >= 1, 5_000, "error for garbage");
+    server.write("\u0000\u0001garbage without structure\n\n");
+    await reported(/line that is no SSE field: "\\u0000\\u0001garbage/, "garbage");
+    server.write("event: put\ndata: ]]]\n\n");
+    await reported(/'put' event .* is not valid JSON/, "bad JSON");
+
+    // The server ends the response in the middle of an event, then the connection is cut mid-event.
+    let before = connections();
     server.write('event: patch\nid: 2\ndata: {"formatVersion":1,"fromVersion":1,');
-    server.write("\n\n");
-    await until(() => errors.length >= 2, 5_000, "error for a truncated event");
+    server.endStreams();
+    await reported(/stream ended with an unfinished 'patch' event; it was dropped/, "truncated by the end");
+    await until(() => connections() > before && server.streams.size === 1, 5_000, "reconnect");
+    before = connections();
+    await server.dropStreams('event: put\nid: 3\ndata: {"formatVersion":1,');
+    await reported(/unfinished 'put' event; it was dropped \(/, "truncated by a dropped connection");
+    await until(() => connections() > before && server.streams.size === 1, 5_000, "reconnect");
+
     server.sendEvent("put", { formatVersion: 1, environment: "production", version: 3, flags: "nope" }, 3);
-    await until(() => errors.some((e) => /kept ruleset version 1/.test(e.message)), 5_000, "invalid ruleset");
+    await reported(/kept ruleset version 1: invalid ruleset/, "invalid ruleset");
     server.sendEvent("put", { ...ruleset(4, [booleanFlag("checkout", false, 4)]), formatVersion: 99 }, 4);
     await until(
       () => errors.filter((e) => /kept ruleset version 1/.test(e.message)).length >= 2,
       5_000,
       "format",
     );
-
-    expect(c.version).toBe(1);
+    server.sendEvent("put", { ...v1, flags: [{ key: "checkout" }] }, 1);
+    await until(
+      () => errors.filter((e) => /kept ruleset version 1/.test(e.message)).length >= 3,
+      5_000,
+      "same version",
+    );
     expect(c.boolean("checkout", { targetingKey: "u" }, false)).toBe(true);
+
     // The stream is still usable afterwards.
     const changed = nextEvent<ChangeEvent>((fn) => c.on("change", fn));
     server.sendEvent("patch", delta(1, 5, { upsert: [booleanFlag("checkout", false, 5)] }), 5);
     expect((await changed).version).toBe(5);
-  });
+  }, 20_000);
 
   it("refetches the full ruleset when a delta does not start from the version held", async () => {
     const server = await serve();
@@ -120,12 +142,49 @@ describe("client and server", () => {
     expect(c.boolean("checkout", { targetingKey: "u" }, true)).toBe(false);
   });
 
+  it("stays ready, without flapping to stale, when the stream is refused but polls succeed", async () => {
+    const server = await serve();
+    server.streamStatus = 404; // e.g. a proxy that does not pass Server-Sent Events
+    const c = client(server, { pollIntervalMs: 20, reconnectMinMs: 5, reconnectMaxMs: 20 });
+    const events: string[] = [];
+    const errors: Error[] = [];
+    c.on("ready", () => events.push("ready"));
+    c.on("stale", () => events.push("stale"));
+    c.on("error", (e) => errors.push(e));
+    await c.ready({ timeout: 5_000 });
+    await until(() => server.to("/sdk/v1/stream").length >= 5, 5_000, "stream attempts");
+    await until(() => server.to("/sdk/v1/ruleset").length >= 5, 5_000, "polls");
+    expect(events).toEqual(["ready"]);
+    expect(c.status).toBe("ready");
+    expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/stream.*404.*polling/)]);
+    server.ruleset = ruleset(2, [booleanFlag("checkout", false, 2), booleanFlag("other", true)]);
+    await nextEvent((fn) => c.on("change", fn));
+    expect(c.boolean("checkout", {}, true)).toBe(false);
+    expect(events).toEqual(["ready"]);
+  });
+
+  it("after a delta, polls with the ETag of the version it brought, not the stale one", async () => {
+    const server = await serve();
+    const c = client(server, { pollIntervalMs: 20 });
+    await c.ready({ timeout: 5_000 });
+    await until(() => server.streams.size === 1);
+    const v2 = ruleset(2, [booleanFlag("checkout", false, 2), booleanFlag("other", true)]);
+    server.ruleset = v2;
+    server.sendEvent("patch", delta(1, 2, { upsert: [booleanFlag("checkout", false, 2)] }), 2);
+    await nextEvent((fn) => c.on("change", fn));
+    server.streamStatus = 503;
+    const before = server.to("/sdk/v1/ruleset").length;
+    server.endStreams();
+    await until(() => server.to("/sdk/v1/ruleset").length > before, 5_000, "a poll");
+    expect(server.to("/sdk/v1/ruleset")[before]?.headers["if-none-match"]).toBe('"s-production-2"');
+  });
+
   it("polls with ETag when streaming is off", async () => {
     const server = await serve();
     const c = client(server, { streaming: false, pollIntervalMs: 20 });
     await c.ready({ timeout: 5_000 });
     await until(() => server.to("/sdk/v1/ruleset").length >= 3, 5_000, "polls");
-    expect(server.to("/sdk/v1/ruleset")[2]?.headers["if-none-match"]).toBe('"v1"');
+    expect(server.to("/sdk/v1/ruleset")[2]?.headers["if-none-match"]).toBe('"s-production-1"');
     expect(server.to("/sdk/v1/stream")).toHaveLength(0);
     server.ruleset = ruleset(2, [booleanFlag("checkout", false, 2), booleanFlag("other", true)]);
     await nextEvent((fn) => c.on("change", fn));

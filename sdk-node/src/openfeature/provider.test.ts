@@ -1,4 +1,10 @@
-import { type EventDetails, OpenFeature, ProviderEvents, ProviderStatus } from "@openfeature/server-sdk";
+import {
+  type EvaluationContext,
+  type EventDetails,
+  OpenFeature,
+  ProviderEvents,
+  ProviderStatus,
+} from "@openfeature/server-sdk";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ClientOptions } from "../client/options.js";
 import { FakeServer, until } from "../testing/fake-server.js";
@@ -89,6 +95,74 @@ describe("SwitchyardProvider with the OpenFeature server SDK", () => {
     });
   });
 
+  it("converts Dates to ISO strings wherever they sit in the context, also in arrays and cycles", async () => {
+    const server = await FakeServer.start(
+      ruleset(1, [
+        booleanFlag("since-2024", true, 1, {
+          fallthrough: { variation: "off" },
+          rules: ["account.since", "history.0", "signup"].map((attribute, i) => ({
+            id: `r${i}`,
+            clauses: [{ attribute, op: "startsWith" as const, values: ["2024-"] }],
+            serve: { variation: "on" },
+          })),
+        }),
+      ]),
+    );
+    cleanups.push(() => server.close());
+    const provider = new SwitchyardProvider(options(server.url));
+    await OpenFeature.setProviderAndWait(provider);
+    const flags = OpenFeature.getClient();
+    const date = new Date("2024-03-01T00:00:00Z");
+    const circular: Record<string, unknown> = { since: date };
+    circular.self = circular;
+    for (const [ruleId, context] of [
+      ["r0", { account: circular }],
+      ["r1", { history: [date, new Date(Number.NaN)] }],
+      ["r2", { signup: date }],
+    ] as const) {
+      const details = await flags.getBooleanDetails("since-2024", false, {
+        targetingKey: "u",
+        ...(context as EvaluationContext),
+      });
+      expect(details, ruleId).toMatchObject({
+        value: true,
+        reason: "TARGETING_MATCH",
+        flagMetadata: { ruleId },
+      });
+    }
+    expect(circular.since).toBe(date); // the caller's context is left as it was
+  });
+
+  it("answers a hostile context with the default and INVALID_CONTEXT, never a rejection", async () => {
+    const server = await serve();
+    const provider = new SwitchyardProvider(options(server.url));
+    await OpenFeature.setProviderAndWait(provider);
+    const hostile = new Proxy(
+      {},
+      {
+        ownKeys: () => {
+          throw Object.create(null);
+        },
+      },
+    );
+    const throwing = {
+      targetingKey: "u",
+      get plan(): string {
+        throw new Error("getter bug");
+      },
+    };
+    for (const context of [hostile, throwing]) {
+      await expect(provider.resolveBooleanEvaluation("checkout", false, context as never)).resolves.toEqual({
+        value: false,
+        reason: "ERROR",
+        errorCode: "INVALID_CONTEXT",
+        errorMessage: expect.stringMatching(
+          /cannot read the evaluation context: (getter bug|an unprintable)/,
+        ),
+      });
+    }
+  });
+
   it("emits CONFIGURATION_CHANGED with the changed flag keys", async () => {
     const server = await serve();
     await OpenFeature.setProviderAndWait(new SwitchyardProvider(options(server.url)));
@@ -121,6 +195,21 @@ describe("SwitchyardProvider with the OpenFeature server SDK", () => {
     await until(() => flags.providerStatus === ProviderStatus.READY, 5_000, "ready again");
   });
 
+  it("stays READY, without a STALE event, when only polling works", async () => {
+    const server = await serve();
+    server.streamStatus = 503;
+    const stale: EventDetails[] = [];
+    OpenFeature.addHandler(ProviderEvents.Stale, (details) => details && stale.push(details));
+    await OpenFeature.setProviderAndWait(
+      new SwitchyardProvider(
+        options(server.url, { pollIntervalMs: 20, reconnectMinMs: 5, reconnectMaxMs: 20 }),
+      ),
+    );
+    await until(() => server.to("/sdk/v1/stream").length >= 5, 5_000, "stream attempts");
+    expect(stale).toEqual([]);
+    expect(OpenFeature.getClient().providerStatus).toBe(ProviderStatus.READY);
+  });
+
   it("starts STALE from a bootstrap when the server is down, serving the bootstrap rules", async () => {
     const provider = new SwitchyardProvider(
       options("http://127.0.0.1:9", { bootstrap: rules, reconnectMinMs: 5_000 }),
@@ -145,6 +234,12 @@ describe("SwitchyardProvider with the OpenFeature server SDK", () => {
     server.streamStatus = 200;
     await until(() => flags.providerStatus === ProviderStatus.READY, 5_000, "ready");
     expect(await flags.getBooleanValue("checkout", false, { targetingKey: "u" })).toBe(true);
+  });
+
+  it("fails initialisation at once when an offline client has no usable rules", async () => {
+    const provider = new SwitchyardProvider(options("http://127.0.0.1:9", { offline: true }));
+    await expect(OpenFeature.setProviderAndWait(provider)).rejects.toThrow(/offline.*no ruleset/);
+    expect(OpenFeature.getClient().providerStatus).toBe(ProviderStatus.ERROR);
   });
 
   it("fails initialisation after readyTimeoutMs when no rules can be loaded", async () => {

@@ -15,6 +15,7 @@ import {
 import type { Decision, EvaluationContext as SwitchyardContext } from "@switchyard/core";
 import type { ClientOptions } from "../client/options.js";
 import { createClient, type SwitchyardClient } from "../client/switchyard-client.js";
+import { messageOf } from "../evaluation/thrown.js";
 
 export interface SwitchyardProviderOptions {
   /** `initialize()` rejects (status ERROR) if no ruleset is loaded within this many ms. Default: wait. */
@@ -85,11 +86,19 @@ export class SwitchyardProvider implements Provider {
     context: EvaluationContext,
     type: "boolean" | "string" | "number" | "object",
   ): ResolutionDetails<T> {
-    const decision = this.client.detail(
-      flagKey,
-      toSwitchyardContext(context),
-      defaultValue as never,
-    ) as Decision;
+    let switchyardContext: SwitchyardContext;
+    try {
+      switchyardContext = withIsoDates(context) as SwitchyardContext;
+    } catch (error) {
+      // A hostile context (a throwing getter, a Proxy): the default, like the client's own guard gives.
+      return {
+        value: defaultValue,
+        reason: "ERROR",
+        errorCode: "INVALID_CONTEXT" as OpenFeatureErrorCode,
+        errorMessage: `cannot read the evaluation context: ${messageOf(error)}`,
+      };
+    }
+    const decision = this.client.detail(flagKey, switchyardContext, defaultValue as never) as Decision;
     if (decision.errorCode !== undefined) {
       return {
         value: defaultValue,
@@ -151,17 +160,24 @@ function metadataOf(decision: Decision, version: number | undefined): FlagMetada
   return metadata;
 }
 
-/** OpenFeature contexts may hold `Date`s; the wire format speaks ISO strings. */
-function toSwitchyardContext(context: EvaluationContext): SwitchyardContext {
-  for (const key in context) {
-    if (context[key] instanceof Date) {
-      const copy: Record<string, unknown> = {};
-      for (const k in context) {
-        const value = context[k];
-        copy[k] = value instanceof Date ? value.toISOString() : value;
-      }
-      return copy as SwitchyardContext;
-    }
+/**
+ * OpenFeature contexts may hold `Date`s, at the top or nested in objects and arrays; the wire format speaks
+ * ISO strings (an invalid Date becomes undefined: no such attribute). Copies only what holds a Date, and
+ * each object once, so a circular context ends. Throws if the context's own getters or traps do.
+ */
+function withIsoDates(value: unknown, done = new Map<object, unknown>()): unknown {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.toISOString();
+  if (typeof value !== "object" || value === null) return value;
+  if (done.has(value)) return done.get(value);
+  done.set(value, value); // while in progress: a cycle back to it keeps the original
+  let copy: Record<string, unknown> | unknown[] | undefined;
+  for (const key of Object.keys(value)) {
+    const original = (value as Record<string, unknown>)[key];
+    const converted = withIsoDates(original, done);
+    if (converted === original) continue;
+    copy ??= Array.isArray(value) ? value.slice() : { ...value };
+    (copy as Record<string, unknown>)[key] = converted;
   }
-  return context as SwitchyardContext;
+  done.set(value, copy ?? value);
+  return copy ?? value;
 }

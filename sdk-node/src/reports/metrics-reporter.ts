@@ -3,7 +3,7 @@
  * send puts the counts back (within the counter's bound), so a short outage loses nothing and a long one
  * costs bounded memory and a `dropped` count.
  */
-import { type MetricsReport, SDK_PATHS, type ShadowFlagReport, type ShadowReport } from "@switchyard/core";
+import { type MetricsReport, SDK_PATHS } from "@switchyard/core";
 import { type HttpConfig, postReport } from "../transport/http.js";
 import { SDK_NAME } from "../version.js";
 import type { EvaluationCounter } from "./evaluation-counter.js";
@@ -11,8 +11,6 @@ import type { EvaluationCounter } from "./evaluation-counter.js";
 export interface MetricsReporterOptions {
   flushIntervalMs: number;
   onError: (error: Error) => void;
-  /** Shadow statistics gathered since the last flush, if any; sent with each flush (lost if it fails). */
-  takeShadow?: () => Record<string, ShadowFlagReport> | undefined;
 }
 
 export class MetricsReporter {
@@ -35,7 +33,6 @@ export class MetricsReporter {
   /** Sends the counts gathered so far (nothing when there are none). */
   flush(signal: AbortSignal = this.closer.signal): Promise<void> {
     if (this.sending) return this.sending;
-    this.sendShadow(signal);
     if (this.counter.isEmpty) return Promise.resolve();
     const window = this.counter.drain();
     const report: MetricsReport = {
@@ -57,37 +54,12 @@ export class MetricsReporter {
     return this.sending;
   }
 
-  private shadowSending: Promise<void> | undefined;
-
-  /** Shadow statistics go in their own report; a failed send drops them (their memory stays bounded). */
-  private sendShadow(signal: AbortSignal): void {
-    if (this.shadowSending) return;
-    const flags = this.options.takeShadow?.();
-    if (!flags || Object.keys(flags).length === 0) return;
-    const now = Date.now();
-    const report: ShadowReport = {
-      instanceId: this.http.instanceId,
-      sdk: SDK_NAME,
-      start: now,
-      end: now,
-      flags,
-    };
-    this.shadowSending = postReport(this.http, SDK_PATHS.shadow, report, signal)
-      .catch((error: unknown) => {
-        if (!signal.aborted) this.options.onError(error instanceof Error ? error : new Error(String(error)));
-      })
-      .finally(() => {
-        this.shadowSending = undefined;
-      });
-  }
-
   /** Stops the interval and sends what is left, bounded by `signal`. */
   async close(signal: AbortSignal): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
     await this.sending;
     await this.flush(signal);
-    await this.shadowSending;
     this.closer.abort();
   }
 }

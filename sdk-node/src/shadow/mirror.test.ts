@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { gzipSync } from "node:zlib";
 import type { Flag, Ruleset, ShadowRule } from "@switchyard/core";
+import { Hono } from "hono";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createClient, type SwitchyardClient } from "../client/switchyard-client.js";
 import { mirrorMiddleware, mirrorRequests, SHADOW_HEADER } from "./mirror.js";
@@ -10,8 +12,13 @@ import type { FlagShadowStats } from "./stats.js";
 let upstream: Server;
 let upstreamUrl = "";
 const received: { method: string; url: string; body: string; shadow: string | undefined }[] = [];
-const routes: Record<string, (res: ServerResponse) => void> = {
+const routes: Record<string, (res: ServerResponse, body: string) => void> = {
   "/price": (res) => json(res, 200, { total: 10, currency: "EUR" }),
+  "/api/price": (res, body) => json(res, 200, { total: 10, currency: "EUR", echoed: body || undefined }),
+  "/api/price-gzip": (res) => {
+    res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" });
+    res.end(gzipSync(JSON.stringify({ total: 10, currency: "EUR" })));
+  },
   "/price-reordered": (res) => json(res, 200, { currency: "EUR", total: 10 }),
   "/price-wrong": (res) => json(res, 200, { total: 11, currency: "EUR" }),
   "/missing": (res) => json(res, 404, { error: "nope" }),
@@ -36,7 +43,7 @@ beforeAll(async () => {
         shadow: req.headers[SHADOW_HEADER] as string | undefined,
       });
       const route = routes[(req.url ?? "").split("?")[0] as string];
-      if (route) route(res);
+      if (route) route(res, body);
       else json(res, 500, { error: "no route" });
     });
   });
@@ -67,7 +74,14 @@ function clientWith(shadow: Partial<ShadowRule>, extra: Partial<Flag> = {}) {
     on: true,
     offVariation: "old",
     fallthrough: { variation: "old" },
-    shadow: { sampleRate: 100_000, stickiness: "call", timeoutMs: 200, candidateVariation: "new", ...shadow },
+    // Generous: under load a first fetch can take a while, and timeouts have a test of their own.
+    shadow: {
+      sampleRate: 100_000,
+      stickiness: "call",
+      timeoutMs: 5_000,
+      candidateVariation: "new",
+      ...shadow,
+    },
     ...extra,
   };
   const bootstrap: Ruleset = {
@@ -190,6 +204,14 @@ describe("mirrorRequests", () => {
     expect(client.takeShadowStats()["pricing-service"]).toMatchObject({ calls: 1, shadowed: 0 });
   });
 
+  it("never mirrors a request that is a shadow run already (no loop between two mirrors)", async () => {
+    client = clientWith({});
+    const res = await mirrored(client, "/price")({ headers: { [SHADOW_HEADER]: "1" } });
+    expect(await res.json()).toEqual({ total: 10, currency: "EUR" });
+    expect(received).toEqual([]);
+    expect(client.takeShadowStats()["pricing-service"]).toBeUndefined();
+  });
+
   it("proxies users the flag serves the new code to, for real", async () => {
     client = clientWith({ sampleRate: 0 }, { fallthrough: { variation: "new" } });
     const res = await mirrored(client, "/price-wrong")();
@@ -197,15 +219,86 @@ describe("mirrorRequests", () => {
     expect(received).toHaveLength(1);
     expect(received[0]?.shadow).toBeUndefined();
   });
+});
 
-  it("works as Hono-style middleware: the rest of the chain is the old code", async () => {
-    client = clientWith({});
-    const middleware = mirrorMiddleware(client, { flag: "pricing-service", upstream: upstreamUrl });
-    const c = { req: { raw: new Request("http://app.local/price") }, res: new Response("unset") };
-    const out = await middleware(c, async () => {
-      c.res = Response.json({ total: 10, currency: "EUR" });
+describe("mirrorMiddleware in a real Hono app", () => {
+  /** The app as a team has it: the old code in its routes, the mirror in front of them. */
+  function app(c: SwitchyardClient) {
+    const seenByOld: string[] = [];
+    const hono = new Hono();
+    hono.use(
+      "/api/*",
+      mirrorMiddleware(c, {
+        app: hono,
+        flag: "pricing-service",
+        upstream: upstreamUrl,
+        context: (req) => ({ targetingKey: req.headers.get("x-user") ?? "anonymous" }),
+      }),
+    );
+    hono.get("/api/price", (ctx) => {
+      seenByOld.push("GET");
+      return ctx.json({ total: 10, currency: "EUR" });
     });
-    expect(await out.json()).toEqual({ total: 10, currency: "EUR" });
-    expect(await decided(client)).toMatchObject({ matches: 1 });
+    hono.post("/api/price", async (ctx) => {
+      const body = await ctx.req.text();
+      seenByOld.push(`POST ${body}`);
+      return ctx.json({ total: 10, currency: "EUR", echoed: body });
+    });
+    return { hono, seenByOld };
+  }
+  const pilots = { targets: [{ variation: "new", values: ["pilot"] }] };
+
+  it("serves everyone else the old routes and mirrors GET and POST, bodies intact on both sides", async () => {
+    client = clientWith({});
+    const { hono, seenByOld } = app(client);
+    const get = await hono.request("/api/price", { headers: { "x-user": "someone" } });
+    expect(get.status).toBe(200);
+    expect(await get.json()).toEqual({ total: 10, currency: "EUR" });
+    expect(await decided(client)).toMatchObject({ shadowed: 1, matches: 1 });
+    const post = await hono.request("/api/price", {
+      method: "POST",
+      body: "items=3",
+      headers: { "x-user": "someone" },
+    });
+    expect(await post.json()).toEqual({ total: 10, currency: "EUR", echoed: "items=3" });
+    expect(await decided(client)).toMatchObject({ shadowed: 1, matches: 1 });
+    expect(seenByOld).toEqual(["GET", "POST items=3"]);
+    expect(received.map((r) => [r.method, r.body, r.shadow])).toEqual([
+      ["GET", "", "1"],
+      ["POST", "items=3", "1"],
+    ]);
+  });
+
+  it("with swapRoles serves a pilot the new service's response, the old route running in its shadow", async () => {
+    client = clientWith({ swapRoles: true }, pilots);
+    const { hono, seenByOld } = app(client);
+    const get = await hono.request("/api/price", { headers: { "x-user": "pilot" } });
+    expect(get.status).toBe(200);
+    expect(get.bodyUsed).toBe(false);
+    expect(await get.json()).toEqual({ total: 10, currency: "EUR" });
+    expect(await decided(client)).toMatchObject({ shadowed: 1, matches: 1 });
+
+    const post = await hono.request("/api/price", {
+      method: "POST",
+      body: "items=4",
+      headers: { "x-user": "pilot" },
+    });
+    expect(post.status).toBe(200);
+    expect(await post.json()).toEqual({ total: 10, currency: "EUR", echoed: "items=4" });
+    expect(await decided(client)).toMatchObject({ shadowed: 1, matches: 1 });
+    // The new service answered for real (no shadow marker); the old route saw the body too, as the shadow.
+    expect(received.map((r) => [r.method, r.body, r.shadow])).toEqual([
+      ["GET", "", undefined],
+      ["POST", "items=4", undefined],
+    ]);
+    expect(seenByOld).toEqual(["GET", "POST items=4"]);
+  });
+
+  it("proxies a pilot's response without a content-encoding its decoded body no longer has", async () => {
+    client = clientWith({ sampleRate: 0 }, pilots);
+    const { hono } = app(client);
+    const res = await hono.request("/api/price-gzip", { headers: { "x-user": "pilot" } });
+    expect(res.headers.get("content-encoding")).toBeNull();
+    expect(await res.json()).toEqual({ total: 10, currency: "EUR" });
   });
 });

@@ -6,7 +6,8 @@
  * the new upstream for real (dark launch, rollout) — with `swapRoles`, the old handler is then shadowed.
  *
  * Works with any `(Request) => Response` handler (plain `fetch` servers, Deno/Bun style) and as Hono
- * middleware, without depending on Hono.
+ * middleware, without depending on Hono. A request that already carries {@link SHADOW_HEADER} is a shadow
+ * run itself: it goes to the old code and is never mirrored again (no loops between two mirrors).
  */
 import type { EvaluationContext } from "@switchyard/core";
 import type { SwitchyardClient } from "../client/switchyard-client.js";
@@ -30,6 +31,15 @@ export interface MirrorOptions {
   fetch?: typeof fetch;
 }
 
+export interface MirrorMiddlewareOptions extends MirrorOptions {
+  /**
+   * The Hono app itself. When the roles swap (`swapRoles`, a user served the new code), the old routes run
+   * as the shadow through `app.fetch` with a request of their own marked {@link SHADOW_HEADER}: the rest of
+   * the middleware chain cannot, as it shares one context with the response being sent.
+   */
+  app: { fetch: (request: Request) => Response | Promise<Response> };
+}
+
 /** Header sent with every mirrored request so the new service can tell shadow runs from real ones. */
 export const SHADOW_HEADER = "x-switchyard-shadow";
 
@@ -40,81 +50,127 @@ interface Snapshot {
   length: number;
 }
 
+/** The old code, told whether it runs as the shadow. */
+type OldCode = (request: Request, asShadow: boolean) => Response | Promise<Response>;
+
 /**
  * Wraps a fetch handler: `serve({ fetch: mirrorRequests(client, { flag, upstream })(app.fetch) })`.
  * The caller's response is the primary path's, untouched; the mirror's outcome only reaches the statistics.
  */
 export function mirrorRequests(client: SwitchyardClient, options: MirrorOptions) {
+  const mirrored = mirror(client, options);
+  return (handler: FetchHandler) =>
+    (request: Request): Promise<Response> =>
+      mirrored(request, (req) => handler(req));
+}
+
+/**
+ * Hono middleware form: `app.use("/api/*", mirrorMiddleware(client, { app, flag, upstream }))`; the rest of
+ * the chain is the old code.
+ */
+export function mirrorMiddleware(client: SwitchyardClient, options: MirrorMiddlewareOptions) {
+  const mirrored = mirror(client, options);
+  return async (
+    c: { req: { raw: Request }; res: Response },
+    next: () => Promise<void>,
+  ): Promise<Response | undefined> => {
+    if (c.req.raw.headers.has(SHADOW_HEADER)) {
+      await next();
+      return undefined;
+    }
+    return mirrored(c.req.raw, async (request, asShadow) => {
+      if (asShadow) return options.app.fetch(markedAsShadow(request));
+      await next();
+      return c.res;
+    });
+  };
+}
+
+function mirror(client: SwitchyardClient, options: MirrorOptions) {
   const send = options.fetch ?? fetch;
   const maxBytes = options.maxBodyBytes ?? 256 * 1024;
   const readTimeoutMs = options.readTimeoutMs ?? 5000;
   const compareBody = options.compareBody ?? true;
 
-  return (handler: FetchHandler) =>
-    async (request: Request): Promise<Response> => {
-      let copy: Request | undefined;
-      let primaryResponse: Response | undefined;
-      let primaryCopy: Response | undefined;
+  return async (request: Request, old: OldCode): Promise<Response> => {
+    if (request.headers.has(SHADOW_HEADER)) return old(request, false);
+    /** Made only for sampled calls: the new service reads it, whichever side it is on. */
+    let copy: Request | undefined;
+    let primaryResponse: Response | undefined;
+    let primaryCopy: Response | undefined;
 
-      const forward = (req: Request, marker: ShadowMarker) =>
-        send(upstreamUrl(options.upstream, req), {
-          method: req.method,
-          headers: forwardHeaders(req.headers, marker.shadow),
-          body: req.method === "GET" || req.method === "HEAD" ? undefined : req.body,
-          redirect: "manual",
-          signal: marker.shadow ? marker.signal : undefined,
-          duplex: "half",
-        } as RequestInit);
+    const forward = async (marker: ShadowMarker) => {
+      const req = copy ?? request;
+      const response = await send(upstreamUrl(options.upstream, req), {
+        method: req.method,
+        headers: forwardHeaders(req.headers, marker.shadow),
+        body: req.method === "GET" || req.method === "HEAD" ? undefined : req.body,
+        redirect: "manual",
+        signal: marker.shadow ? marker.signal : undefined,
+        duplex: "half",
+      } as RequestInit);
+      return asServed(response);
+    };
 
-      /** Runs one side; the primary keeps a copy of its response only when the call is compared. */
-      const side =
-        (run: (req: Request, marker: ShadowMarker) => Response | Promise<Response>) =>
-        async (marker: ShadowMarker): Promise<Response> => {
-          const response = await run(marker.shadow ? (copy as Request) : request, marker);
-          if (!marker.shadow && copy) {
-            primaryResponse = response;
-            primaryCopy = response.clone();
-          }
-          return response;
-        };
-
-      const snapshots = new Map<Response, Snapshot>();
-      const snapshot = async (response: Response) => {
-        const taken = await read(
-          response === primaryResponse ? (primaryCopy as Response) : response,
-          maxBytes,
-          readTimeoutMs,
-        );
-        snapshots.set(response, taken);
-        return taken;
+    /** Runs one side; the primary keeps a copy of its response only when the call is compared. */
+    const side =
+      (run: (marker: ShadowMarker) => Response | Promise<Response>) =>
+      async (marker: ShadowMarker): Promise<Response> => {
+        const response = await run(marker);
+        if (!marker.shadow && copy) {
+          primaryResponse = response;
+          primaryCopy = response.clone();
+        }
+        return response;
       };
 
-      return client.shadow(options.flag, options.context?.(request), {
-        beforeShadow: () => {
-          copy = request.clone();
-        },
-        control: side((req) => handler(req)),
-        candidate: side(forward),
-        compare: async (control, candidate) => {
-          const [a, b] = await Promise.all([snapshot(control), snapshot(candidate)]);
-          return sameResponse(a, b, compareBody);
-        },
-        describe: (response) => {
-          const s = snapshots.get(response);
-          return s ? { status: s.status, body: s.body ?? `(${s.length} bytes, not compared)` } : null;
-        },
-      });
+    const snapshots = new Map<Response, Snapshot>();
+    const snapshot = async (response: Response) => {
+      const taken = await read(
+        response === primaryResponse ? (primaryCopy as Response) : response,
+        maxBytes,
+        readTimeoutMs,
+      );
+      snapshots.set(response, taken);
+      return taken;
     };
+
+    return client.shadow(options.flag, options.context?.(request), {
+      beforeShadow: () => {
+        copy = request.clone();
+      },
+      // The old code always gets the request itself (in middleware form it reads it from its context).
+      control: side((marker) => old(request, marker.shadow)),
+      candidate: side(forward),
+      compare: async (control, candidate) => {
+        const [a, b] = await Promise.all([snapshot(control), snapshot(candidate)]);
+        return sameResponse(a, b, compareBody);
+      },
+      describe: (response) => {
+        const s = snapshots.get(response);
+        return s ? { status: s.status, body: s.body ?? `(${s.length} bytes, not compared)` } : null;
+      },
+    });
+  };
 }
 
-/** Hono middleware form: `app.use("/api/*", mirrorMiddleware(client, { flag, upstream }))`. */
-export function mirrorMiddleware(client: SwitchyardClient, options: MirrorOptions) {
-  const mirror = mirrorRequests(client, options);
-  return async (c: { req: { raw: Request }; res: Response }, next: () => Promise<void>) =>
-    mirror(async () => {
-      await next();
-      return c.res;
-    })(c.req.raw);
+/** A copy of the request (same body) that says it is a shadow run. */
+function markedAsShadow(request: Request): Request {
+  const headers = new Headers(request.headers);
+  headers.set(SHADOW_HEADER, "1");
+  return new Request(request, { headers });
+}
+
+/**
+ * The upstream's response as it can be served again: fetch has already decoded the body, so the encoding
+ * and length it came with no longer describe it.
+ */
+function asServed(response: Response): Response {
+  if (!response.headers.has("content-encoding")) return response;
+  const headers = new Headers(response.headers);
+  headers.delete("content-encoding");
+  headers.delete("content-length");
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }
 
 function upstreamUrl(upstream: MirrorOptions["upstream"], request: Request): string {

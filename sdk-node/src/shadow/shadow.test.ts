@@ -1,6 +1,8 @@
 import type { Flag, Ruleset, ShadowRule } from "@switchyard/core";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createClient, type SwitchyardClient } from "../client/switchyard-client.js";
+import type { ShadowRunnerOptions } from "./shadow.js";
+import { LATENCY_BUCKETS_MS } from "./stats.js";
 
 const variations = [
   { key: "old", value: false },
@@ -10,7 +12,7 @@ const variations = [
 function clientWith(
   shadow: Partial<ShadowRule>,
   extra: Partial<Flag> = {},
-  options: { maxConcurrentPerFlag?: number; redact?: (v: unknown) => never } = {},
+  options: ShadowRunnerOptions = {},
 ) {
   const flag: Flag = {
     key: "pricing",
@@ -98,8 +100,62 @@ describe("client.shadow", () => {
     expect(client.takeShadowStats().pricing).toMatchObject({ timeouts: 1 });
   });
 
+  it("times each path around its own run only: identical work lands in the same latency bucket", async () => {
+    let now = 0;
+    client = clientWith({}, {}, { now: () => now });
+    const work = () => {
+      now += 3; // the same 3 ms of work on both paths
+      return 1;
+    };
+    for (const control of [work, async () => work()]) {
+      expect(await client.shadow("pricing", user, { control, candidate: work })).toBe(1);
+      await flush();
+    }
+    const stats = client.takeShadowStats().pricing;
+    const threeMs = LATENCY_BUCKETS_MS.findIndex((bound) => 3 <= bound);
+    expect(stats?.controlLatency[threeMs]).toBe(2);
+    expect(stats?.candidateLatency[threeMs]).toBe(2);
+  });
+
+  it("bounds a candidate by a default timeout when the rule has none (or an unusable one)", async () => {
+    // The clock is injected and the deadline sweep's interval is driven by hand: no waiting.
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    try {
+      for (const timeoutMs of [undefined, Number.NaN, -5]) {
+        let now = 0;
+        client = clientWith({ timeoutMs } as never, {}, { now: () => now, defaultTimeoutMs: 250 });
+        const hang = () => new Promise<number>(() => {});
+        expect(await client.shadow("pricing", user, { control: () => 1, candidate: hang })).toBe(1);
+        await flush();
+        now = 249;
+        vi.advanceTimersByTime(10);
+        expect(client.takeShadowStats().pricing?.timeouts, String(timeoutMs)).toBe(0);
+        now = 250;
+        vi.advanceTimersByTime(10);
+        expect(client.takeShadowStats().pricing?.timeouts, String(timeoutMs)).toBe(1);
+        await client.close();
+      }
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("draws per-call samples from a different sequence in every client (not one fixed seed)", async () => {
+    const pattern = async () => {
+      const c = clientWith({ sampleRate: 50_000 });
+      const shadowed: number[] = [];
+      for (let i = 0; i < 64; i++) {
+        await c.shadow("pricing", user, { control: () => i, candidate: () => shadowed.push(i) && i });
+        await flush();
+      }
+      await c.close();
+      return shadowed.join(",");
+    };
+    expect(await pattern()).not.toBe(await pattern());
+  });
+
   it("counts a different result as a mismatch and keeps a redacted sample", async () => {
-    client = clientWith({}, {}, { redact: (v) => ({ redacted: typeof v }) as never });
+    client = clientWith({}, {}, { redact: (v) => ({ redacted: typeof v }) });
     const result = await client.shadow("pricing", user, {
       control: () => ({ total: 10, email: "a@b.c" }),
       candidate: () => ({ total: 11, email: "a@b.c" }),

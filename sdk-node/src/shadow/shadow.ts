@@ -6,11 +6,13 @@
  * this user). The other path starts at the same time, gets `{ shadow: true, signal }` and must not change
  * what users see (read paths, or writes to a shadow store); it is bounded by the rule's timeout (the
  * signal aborts then) and by a cap on concurrent shadow runs per flag — samples beyond the cap are skipped
- * and counted, so a slow or hungry candidate cannot starve the host.
+ * and counted, so a slow or hungry candidate cannot starve the host. Synchronous CPU work is not bounded by
+ * anything here: it blocks the event loop until it yields (see README.md: use a worker thread for it).
  */
 import type { Decision, EvaluationContext, JsonValue, ShadowRule } from "@switchyard/core";
 import { deepEqual } from "./equal.js";
-import { type FlagShadowStats, ShadowStats } from "./stats.js";
+import { type Deadline, type Outcome, type RunHost, ShadowRun } from "./shadow-run.js";
+import { ShadowStats } from "./stats.js";
 
 export interface ShadowMarker {
   /** True when this run is the shadow: its result is compared and dropped. */
@@ -49,39 +51,42 @@ export interface ShadowHost {
 export interface ShadowRunnerOptions {
   /** Concurrent shadow runs per flag before samples are skipped (default 10). */
   maxConcurrentPerFlag?: number;
+  /**
+   * Bound on a shadow run when the flag's rule gives none (or no usable one), so a hanging candidate
+   * cannot hold its bulkhead slot forever; milliseconds (default 1,000).
+   */
+  defaultTimeoutMs?: number;
   /** Applied to both results before a mismatch sample is kept (strip personal data here). */
   redact?: (value: unknown) => JsonValue;
   maxSamplesPerFlag?: number;
+  /** Clock for latencies and timeouts, in milliseconds (default `performance.now`); injectable for tests. */
   now?: () => number;
 }
 
-const later: (fn: () => void) => void =
-  typeof setImmediate === "function" ? setImmediate : (fn) => setTimeout(fn, 0);
+export const DEFAULT_SHADOW_TIMEOUT_MS = 1_000;
 
 const PRIMARY: ShadowMarker = { shadow: false, signal: new AbortController().signal };
 
 /** How often deadlines are checked: a timeout holds to within this many milliseconds. */
 const SWEEP_MS = 5;
 
-type Outcome<T> =
-  | { kind: "ok"; value: T; ms: number }
-  | { kind: "error"; ms: number }
-  | { kind: "timeout"; ms: number };
-
-export class ShadowRunner {
+export class ShadowRunner implements RunHost {
   readonly stats: ShadowStats;
+  readonly now: () => number;
   private readonly running = new Map<string, number>();
   private readonly maxConcurrent: number;
   private readonly redact: (value: unknown) => JsonValue;
-  private readonly now: () => number;
-  private seed = 0x9e3779b9;
-  private readonly deadlines = new Set<{ at: number; expire: () => void }>();
+  /** Seeded per runner, so processes do not all sample the same calls in the same order. */
+  private seed = randomSeed();
+  private readonly defaultTimeoutMs: number;
+  private readonly deadlines = new Set<Deadline>();
   private sweeper: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: ShadowRunnerOptions = {}) {
     this.maxConcurrent = options.maxConcurrentPerFlag ?? 10;
     this.redact = options.redact ?? ((v) => (v === undefined ? null : (v as JsonValue)));
     this.now = options.now ?? (() => performance.now());
+    this.defaultTimeoutMs = usableTimeout(options.defaultTimeoutMs) ?? DEFAULT_SHADOW_TIMEOUT_MS;
     this.stats = new ShadowStats(1000, options.maxSamplesPerFlag ?? 10);
   }
 
@@ -95,7 +100,8 @@ export class ShadowRunner {
     return this.seed % 100_000;
   }
 
-  async run<T>(
+  /** Not async on purpose: a call that is not shadowed costs the primary's own promise and no other. */
+  run<T>(
     host: ShadowHost,
     flagKey: string,
     context: EvaluationContext | undefined,
@@ -114,12 +120,12 @@ export class ShadowRunner {
       (candidateServed && !rule.swapRoles) ||
       !host.isShadowed(flagKey, context, this.draw())
     ) {
-      return primary(PRIMARY);
+      return callPrimary(primary);
     }
     const running = this.running.get(flagKey) ?? 0;
     if (running >= this.maxConcurrent) {
       stats.skipped++;
-      return primary(PRIMARY);
+      return callPrimary(primary);
     }
     stats.shadowed++;
     this.running.set(flagKey, running + 1);
@@ -128,99 +134,37 @@ export class ShadowRunner {
     } catch {
       this.release(flagKey);
       stats.candidateErrors++;
-      return primary(PRIMARY);
+      return callPrimary(primary);
     }
-    const shadowFn = candidateServed ? call.control : call.candidate;
-    let outcome: Outcome<T> | undefined;
-    let primaryDone: ((o: Outcome<T>) => void) | undefined;
-    this.start(
-      shadowFn,
-      call.timeoutMs ?? rule.timeoutMs,
-      (o) => {
-        outcome = o;
-        primaryDone?.(o);
-      },
-      () => this.release(flagKey),
-    );
+    return this.runBeside(flagKey, rule, call, candidateServed);
+  }
 
+  /** A sampled call: the primary for the caller, the other path as the shadow, then their comparison. */
+  private async runBeside<T>(
+    flagKey: string,
+    rule: ShadowRule,
+    call: ShadowCall<T>,
+    candidateServed: boolean,
+  ): Promise<T> {
+    const timeoutMs = usableTimeout(call.timeoutMs) ?? usableTimeout(rule.timeoutMs) ?? this.defaultTimeoutMs;
+    const shadow = ShadowRun.start(this, flagKey, candidateServed ? call.control : call.candidate, timeoutMs);
     const started = this.now();
     // The primary's own exception reaches the caller; the shadow run still ends and frees its slot.
-    const result = await primary(PRIMARY);
+    const result = await (candidateServed ? call.candidate : call.control)(PRIMARY);
     const primaryMs = this.now() - started;
-    const compare = (o: Outcome<T>) => this.record(flagKey, call, candidateServed, result, primaryMs, o);
-    if (outcome) compare(outcome);
-    else primaryDone = compare;
+    shadow.whenDone((outcome) => this.record(flagKey, call, candidateServed, result, primaryMs, outcome));
     return result;
   }
 
-  private release(flagKey: string): void {
+  release(flagKey: string): void {
     const n = (this.running.get(flagKey) ?? 1) - 1;
     if (n <= 0) this.running.delete(flagKey);
     else this.running.set(flagKey, n);
   }
 
-  /**
-   * Starts the shadow run: `done` gets its outcome by the timeout at the latest; `settled` runs when the
-   * run itself ends (its bulkhead slot is held until then, so runs that ignore the abort still count).
-   * Cheap on purpose: the signal is made only if the run reads it, and one sweep serves every deadline.
-   */
-  private start<T>(
-    fn: (marker: ShadowMarker) => T | Promise<T>,
-    timeoutMs: number,
-    done: (o: Outcome<T>) => void,
-    settled: () => void,
-  ): void {
-    const started = this.now();
-    let controller: AbortController | undefined;
-    let finished = false;
-    const finish = (outcome: Outcome<T>) => {
-      if (finished) return;
-      finished = true;
-      this.deadlines.delete(deadline);
-      done(outcome);
-    };
-    const deadline = {
-      at: started + timeoutMs,
-      expire: () => {
-        controller?.abort();
-        finish({ kind: "timeout", ms: this.now() - started });
-      },
-    };
-    const marker: ShadowMarker = {
-      shadow: true,
-      get signal() {
-        controller ??= new AbortController();
-        return controller.signal;
-      },
-    };
-    this.deadlines.add(deadline);
-    this.sweepSoon();
-    // Started on the next turn: the caller's continuation (sending the response) runs before any
-    // synchronous work the shadow path does before its first await.
-    later(() => {
-      let result: T | Promise<T>;
-      try {
-        result = fn(marker);
-      } catch {
-        finish({ kind: "error", ms: this.now() - started });
-        settled();
-        return;
-      }
-      Promise.resolve(result).then(
-        (value) => {
-          finish({ kind: "ok", value, ms: this.now() - started });
-          settled();
-        },
-        () => {
-          finish({ kind: "error", ms: this.now() - started });
-          settled();
-        },
-      );
-    });
-  }
-
-  /** One timer for all shadow runs: expires the runs past their deadline, stops when none are left. */
-  private sweepSoon(): void {
+  /** A run started: its deadline joins the sweep. One timer serves every deadline. */
+  track(run: Deadline): void {
+    this.deadlines.add(run);
     if (this.sweeper) return;
     this.sweeper = setInterval(() => {
       const now = this.now();
@@ -231,6 +175,10 @@ export class ShadowRunner {
       }
     }, SWEEP_MS);
     this.sweeper.unref?.();
+  }
+
+  untrack(run: Deadline): void {
+    this.deadlines.delete(run);
   }
 
   private record<T>(
@@ -254,9 +202,8 @@ export class ShadowRunner {
       else stats.candidateErrors++;
       return;
     }
-    const [control, candidate] = candidateServed ? [outcome.value, primary] : [primary, outcome.value];
-    const describe = call.describe ?? ((v: T): unknown => v);
-    const tally = (same: boolean) => this.tally(stats, same, () => [describe(control), describe(candidate)]);
+    const control = candidateServed ? outcome.value : primary;
+    const candidate = candidateServed ? primary : outcome.value;
     let same: boolean | Promise<boolean>;
     try {
       same = (call.compare ?? deepEqual)(control, candidate);
@@ -264,31 +211,50 @@ export class ShadowRunner {
       stats.candidateErrors++;
       return;
     }
-    if (typeof same === "boolean") tally(same);
+    if (typeof same === "boolean") this.tally(flagKey, same, call, control, candidate);
     else
       same.then(
-        (s) => tally(s === true),
+        (s) => this.tally(flagKey, s === true, call, control, candidate),
         () => {
-          stats.candidateErrors++;
+          // Looked up again: the statistics may have been taken for a report meanwhile.
+          const current = this.stats.for(flagKey);
+          if (current) current.candidateErrors++;
         },
       );
   }
 
-  private tally(stats: FlagShadowStats, same: boolean, described: () => [unknown, unknown]): void {
+  private tally<T>(flagKey: string, same: boolean, call: ShadowCall<T>, control: T, candidate: T): void {
+    const stats = this.stats.for(flagKey);
+    if (!stats) return;
     if (same) {
       stats.matches++;
       return;
     }
     stats.mismatches++;
     try {
-      const [control, candidate] = described();
-      this.stats.sample(stats, {
-        control: this.redact(control),
-        candidate: this.redact(candidate),
-        at: Date.now(),
-      });
+      const describe = call.describe ?? ((v: T): unknown => v);
+      this.stats.sample(stats, this.redact(describe(control)), this.redact(describe(candidate)));
     } catch {
-      // A throwing redact hook drops the sample, never the count.
+      // A throwing describe or redact hook drops the sample, never the count.
     }
   }
+}
+
+/** The primary's result as a promise, its synchronous exception as a rejection. */
+function callPrimary<T>(fn: (marker: ShadowMarker) => T | Promise<T>): Promise<T> {
+  try {
+    return Promise.resolve(fn(PRIMARY));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/** A timeout the runner can use: a positive, finite number of milliseconds; otherwise undefined. */
+function usableTimeout(ms: unknown): number | undefined {
+  return typeof ms === "number" && ms > 0 && Number.isFinite(ms) ? ms : undefined;
+}
+
+/** A non-zero 32-bit seed for xorshift32. */
+function randomSeed(): number {
+  return crypto.getRandomValues(new Uint32Array(1))[0] || 0x9e3779b9;
 }

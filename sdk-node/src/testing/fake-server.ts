@@ -77,6 +77,16 @@ export class FakeServer {
     this.streams.clear();
   }
 
+  /** Writes `lastWords`, then cuts every open stream's connection abruptly (no proper end of the response). */
+  async dropStreams(lastWords = ""): Promise<void> {
+    const streams = [...this.streams];
+    this.streams.clear();
+    await Promise.all(
+      streams.map((stream) => new Promise<void>((written) => stream.write(lastWords, () => written()))),
+    );
+    for (const stream of streams) stream.socket?.destroy();
+  }
+
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -88,12 +98,19 @@ export class FakeServer {
     if (req.method === "POST") {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
-      record.body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "null");
+      const text = Buffer.concat(chunks).toString("utf8");
+      // Like the real server (server/src/sdk/routes.ts): reports over 1 MiB are refused.
+      if (text.length > 1024 * 1024) {
+        this.requests.push({ ...record, body: { refused: text.length } });
+        res.writeHead(413).end();
+        return;
+      }
+      record.body = JSON.parse(text || "null");
     }
     this.requests.push(record);
     if (path === "/sdk/v1/ruleset") return this.serveRuleset(req, res);
     if (path === "/sdk/v1/stream") return this.serveStream(req, res);
-    if (path === "/sdk/v1/metrics" || path === "/sdk/v1/ack") {
+    if (path === "/sdk/v1/metrics" || path === "/sdk/v1/ack" || path === "/sdk/v1/shadow") {
       res.writeHead(this.reportStatus).end();
       return;
     }
@@ -107,7 +124,8 @@ export class FakeServer {
       res.writeHead(this.ruleset ? this.rulesetStatus : 404, headers).end();
       return;
     }
-    const etag = `"v${this.ruleset.version}"`;
+    // The real server's shape (server/src/rulesets/publish.ts): audience, environment, version.
+    const etag = `"s-${this.ruleset.environment}-${this.ruleset.version}"`;
     if (req.headers["if-none-match"] === etag) {
       res.writeHead(304, { etag }).end();
       return;

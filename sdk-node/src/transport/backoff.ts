@@ -1,6 +1,7 @@
 /**
- * @module Reconnection delays: exponential, bounded, with "full jitter" so a thousand SDK instances cut off
- * by the same outage do not all come back in the same millisecond.
+ * @module Reconnection delays: exponential, bounded, with "equal jitter" (half the ceiling fixed, the other
+ * half random) so a thousand SDK instances cut off by the same outage do not all come back in the same
+ * millisecond, while none retries much sooner than the ceiling intends.
  */
 
 export interface BackoffOptions {

@@ -6,16 +6,33 @@ const bytes = (text: string) => new TextEncoder().encode(text);
 function parse(chunks: (string | Uint8Array)[], maxMessageChars?: number) {
   const messages: SseMessage[] = [];
   const retries: number[] = [];
+  const unknown: string[] = [];
   const parser = new SseParser({
     onMessage: (m) => messages.push(m),
     onRetry: (ms) => retries.push(ms),
+    onUnknownField: (line) => unknown.push(line),
     maxMessageChars,
   });
   for (const chunk of chunks) parser.push(typeof chunk === "string" ? bytes(chunk) : chunk);
-  return { messages, retries, parser };
+  return { messages, retries, unknown, parser };
 }
 
 describe("SseParser", () => {
+  it("reports a line that is no SSE field, and still ignores it as the spec says", () => {
+    const { messages, unknown } = parse(["\u0000\u0001garbage\nevent: put\nbogus: 1\ndata: {}\n\n"]);
+    expect(unknown).toEqual(["\u0000\u0001garbage", "bogus: 1"]);
+    expect(messages).toEqual([{ event: "put", data: "{}", id: undefined }]);
+  });
+
+  it("tells what a stream that ends mid-event leaves unfinished", () => {
+    expect(parse(["event: put\ndata: {}\n\n"]).parser.unfinished()).toBeUndefined();
+    expect(parse([": heartbeat\n"]).parser.unfinished()).toBeUndefined();
+    expect(parse(['event: patch\nid: 2\ndata: {"from']).parser.unfinished()).toBe(
+      "an unfinished 'patch' event",
+    );
+    expect(parse(["data: {}\n"]).parser.unfinished()).toBe("an unfinished 'message' event");
+  });
+
   it("reads event, id and multi-line data", () => {
     const { messages, parser } = parse(['event: put\nid: 7\ndata: {"a":\ndata: 1}\n\n']);
     expect(messages).toEqual([{ event: "put", id: "7", data: '{"a":\n1}' }]);

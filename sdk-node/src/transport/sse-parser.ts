@@ -19,6 +19,11 @@ export interface SseParserOptions {
   onRetry?: (delayMs: number) => void;
   /** Largest message (or unterminated line) kept in memory, in characters; beyond it `push` throws. */
   maxMessageChars?: number;
+  /**
+   * A line that is no SSE field (`event`, `data`, `id`, `retry`) nor a comment. The spec says to ignore it,
+   * and it is ignored; but a stream that sends one is not speaking the protocol, which is worth knowing.
+   */
+  onUnknownField?: (line: string) => void;
 }
 
 export class SseMessageTooLargeError extends Error {
@@ -56,6 +61,15 @@ export class SseParser {
   /** The id to send as `Last-Event-ID` when reconnecting. */
   get lastId(): string | undefined {
     return this.lastEventId;
+  }
+
+  /**
+   * What the stream has left half-received (fields read, or a line begun, without the blank line that
+   * dispatches them), described for an error message; undefined when it ended on a message boundary.
+   */
+  unfinished(): string | undefined {
+    if (this.pending === "" && this.eventType === "" && this.dataLines.length === 0) return undefined;
+    return `an unfinished '${this.eventType || "message"}' event`;
   }
 
   push(chunk: Uint8Array): void {
@@ -132,7 +146,8 @@ export class SseParser {
         if (/^\d+$/.test(value)) this.options.onRetry?.(Number(value));
         break;
       default:
-        break; // unknown fields are ignored, as the spec says
+        this.options.onUnknownField?.(line); // and otherwise ignored, as the spec says
+        break;
     }
   }
 

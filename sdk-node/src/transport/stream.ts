@@ -1,7 +1,8 @@
 /**
  * @module One connection to the server's SSE stream (`GET /sdk/v1/stream`), read with fetch's body stream
  * and the SDK's own parser. Resolves when the server ends the stream; rejects on a bad status, a network
- * error, an oversized message, or silence longer than the idle timeout (three missed heartbeats).
+ * error, an oversized message, an event cut off by the end of the connection, or silence longer than the
+ * idle timeout (three missed heartbeats).
  */
 import { SDK_PATHS } from "@switchyard/core";
 import { type HttpConfig, HttpStatusError, retryAfterMs, sdkHeaders } from "./http.js";
@@ -18,12 +19,27 @@ export interface StreamOptions {
   onOpen: () => void;
   onMessage: (message: SseMessage) => void;
   onRetryHint?: (delayMs: number) => void;
+  /** A line that is no SSE field (ignored, as the spec says, but a sign of a garbled stream). */
+  onUnknownField?: (line: string) => void;
 }
 
 export class StreamIdleError extends Error {
   constructor(ms: number) {
     super(`stream silent for ${ms} ms`);
     this.name = "StreamIdleError";
+  }
+}
+
+/** The connection ended (or broke) in the middle of an event: that event is lost. */
+export class StreamTruncatedError extends Error {
+  constructor(unfinished: string, cause?: unknown) {
+    super(
+      `stream ended with ${unfinished}; it was dropped${cause instanceof Error ? ` (${cause.message})` : ""}`,
+      {
+        cause,
+      },
+    );
+    this.name = "StreamTruncatedError";
   }
 }
 
@@ -70,19 +86,12 @@ export async function readStream(config: HttpConfig, options: StreamOptions): Pr
     const parser = new SseParser({
       onMessage: options.onMessage,
       onRetry: options.onRetryHint,
+      onUnknownField: options.onUnknownField,
       maxMessageChars: options.maxMessageChars,
     });
-    const reader = response.body.getReader();
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        lastActivity = Date.now();
-        parser.push(value);
-      }
-    } finally {
-      reader.cancel().catch(() => {});
-    }
+    await pump(response.body, parser, controller.signal, () => {
+      lastActivity = Date.now();
+    });
   } catch (error) {
     // An abort surfaces as a generic AbortError; report why we aborted instead.
     if (controller.signal.aborted && controller.signal.reason instanceof Error)
@@ -91,5 +100,36 @@ export async function readStream(config: HttpConfig, options: StreamOptions): Pr
   } finally {
     clearTimeout(idle);
     options.signal.removeEventListener("abort", abort);
+  }
+}
+
+/** Feeds the body to the parser until it ends; an event cut off by the end is an error, not a silent loss. */
+async function pump(
+  body: ReadableStream<Uint8Array>,
+  parser: SseParser,
+  signal: AbortSignal,
+  onBytes: () => void,
+): Promise<void> {
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      let chunk: Awaited<ReturnType<typeof reader.read>>;
+      try {
+        chunk = await reader.read();
+      } catch (error) {
+        // Our own abort (close, idle) is reported as such by the caller, not as a truncation.
+        const unfinished = signal.aborted ? undefined : parser.unfinished();
+        throw unfinished ? new StreamTruncatedError(unfinished, error) : error;
+      }
+      if (chunk.done) {
+        const unfinished = parser.unfinished();
+        if (unfinished) throw new StreamTruncatedError(unfinished);
+        return;
+      }
+      onBytes();
+      parser.push(chunk.value);
+    }
+  } finally {
+    reader.cancel().catch(() => {});
   }
 }

@@ -47,9 +47,14 @@ afterEach(async () => {
   for (const r of running.splice(0).reverse()) await r.stop();
 });
 
-async function setup(options: Partial<SyncOptions> = {}, initial = ruleset(1, [booleanFlag("a", true)])) {
+async function setup(
+  options: Partial<SyncOptions> = {},
+  initial = ruleset(1, [booleanFlag("a", true)]),
+  prepare: (server: FakeServer) => void = () => {},
+) {
   const server = await FakeServer.start(initial);
   running.push({ stop: () => server.close() });
+  prepare(server);
   const target = new RecordingTarget();
   const http: HttpConfig = {
     baseUrl: server.url,
@@ -109,7 +114,7 @@ describe("Synchronizer", () => {
     const { server, target, sync } = await setup({ streaming: false, pollIntervalMs: 60_000 });
     await until(() => target.held === 1);
     await sync.refresh();
-    expect(server.to("/sdk/v1/ruleset")[1]?.headers["if-none-match"]).toBe('"v1"');
+    expect(server.to("/sdk/v1/ruleset")[1]?.headers["if-none-match"]).toBe('"s-production-1"');
     expect(target.notModifiedCount).toBe(1);
     expect(target.rulesets).toHaveLength(1);
   });
@@ -122,7 +127,8 @@ describe("Synchronizer", () => {
     await until(() => server.to("/sdk/v1/ruleset").length >= polledBefore + 3, 5_000, "polls");
     server.ruleset = ruleset(7, [booleanFlag("a", false, 7)]);
     await until(() => target.held === 7, 5_000, "poll picks up change");
-    expect(target.downs.some((e) => e.message.includes("503"))).toBe(true);
+    expect(target.errors.some((e) => e.message.includes("503"))).toBe(true);
+    expect(target.downs).toEqual([]);
 
     server.streamStatus = 200;
     await until(() => server.streams.size === 1, 5_000, "stream back");
@@ -130,6 +136,33 @@ describe("Synchronizer", () => {
     const polls = server.to("/sdk/v1/ruleset").length;
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(server.to("/sdk/v1/ruleset").length).toBe(polls);
+  });
+
+  it("never reports the server down while the stream is refused but polls reach it", async () => {
+    const { server, target } = await setup(
+      { pollIntervalMs: 20, reconnectMinMs: 5, reconnectMaxMs: 20 },
+      undefined,
+      (s) => {
+        s.streamStatus = 404;
+      },
+    );
+    await until(() => server.to("/sdk/v1/stream").length >= 5, 5_000, "stream attempts");
+    expect(target.downs).toEqual([]);
+    const streamErrors = target.errors.filter((e) => /stream/.test(e.message));
+    expect(streamErrors).toHaveLength(1);
+    expect(streamErrors[0]?.message).toMatch(/404.*polling/);
+    server.ruleset = ruleset(2, [booleanFlag("a", false, 2)]);
+    await until(() => target.held === 2, 5_000, "a poll picks up the change");
+  });
+
+  it("still reports the server down when neither the stream nor a poll reaches it", async () => {
+    const { server, target } = await setup({ pollIntervalMs: 20, reconnectMinMs: 5, reconnectMaxMs: 20 });
+    await until(() => server.streams.size === 1);
+    server.streamStatus = 503;
+    server.rulesetStatus = 503;
+    server.endStreams();
+    await until(() => target.downs.length > 0, 5_000, "down");
+    expect(target.downs[0]?.message).toMatch(/503/);
   });
 
   it("reports unreadable stream data, refetches, and keeps reading the stream", async () => {

@@ -6,7 +6,7 @@
 import { Backoff } from "./backoff.js";
 import { fetchRuleset, type HttpConfig, HttpStatusError } from "./http.js";
 import type { SseMessage } from "./sse-parser.js";
-import { readStream } from "./stream.js";
+import { readStream, StreamTruncatedError } from "./stream.js";
 
 /** What the synchronizer feeds: the client's ruleset holder. It must never throw. */
 export interface SyncTarget {
@@ -49,6 +49,10 @@ export class Synchronizer {
   private streamOpen = false;
   private pollTimer: NodeJS.Timeout | undefined;
   private retryAfter = 0;
+  /** Whether the last ruleset fetch got an answer from the server. */
+  private lastFetchReached = false;
+  /** A refused stream is reported once per episode (until it is held again), not on every attempt. */
+  private streamRefusalReported = false;
 
   constructor(
     private readonly http: HttpConfig,
@@ -107,6 +111,7 @@ export class Synchronizer {
 
   private async holdStream(): Promise<void> {
     const version = this.target.version();
+    let garbled = false;
     try {
       await readStream(this.http, {
         lastEventId: version === undefined ? undefined : String(version),
@@ -115,6 +120,7 @@ export class Synchronizer {
         signal: this.closer.signal,
         onOpen: () => {
           this.streamOpen = true;
+          this.streamRefusalReported = false;
           clearTimeout(this.pollTimer);
           this.pollTimer = undefined;
           this.target.connectionUp();
@@ -124,17 +130,39 @@ export class Synchronizer {
           this.onMessage(message);
         },
         onRetryHint: (ms) => this.backoff.setInitialMs(ms),
+        onUnknownField: (line) => {
+          if (garbled) return;
+          garbled = true; // once per connection: a garbling proxy would otherwise flood the error event
+          this.target.reportError(
+            new Error(`stream sent a line that is no SSE field: ${JSON.stringify(line.slice(0, 80))}`),
+          );
+        },
       });
       this.target.debug("stream ended by the server; reconnecting");
     } catch (error) {
       if (this.stopped) return;
       const reason = asError(error);
       this.noteRetryAfter(reason);
-      if (this.streamOpen) this.target.debug(`stream lost: ${reason.message}`);
-      else this.target.connectionDown(reason);
+      if (reason instanceof StreamTruncatedError) this.target.reportError(reason);
+      else if (this.streamOpen) this.target.debug(`stream lost: ${reason.message}`);
+      else await this.streamRefused(reason);
     } finally {
       this.streamOpen = false;
     }
+  }
+
+  /**
+   * The stream could not be opened. That alone does not mean the server is unreachable (a proxy may block
+   * Server-Sent Events while plain requests pass), so a fetch decides: it reports the connection up or down
+   * itself, and when it got through the client is current by polling and stays ready.
+   */
+  private async streamRefused(reason: Error): Promise<void> {
+    await this.refresh();
+    if (this.stopped || !this.lastFetchReached) return;
+    const message = `stream unavailable (${reason.message}); polling every ${this.options.pollIntervalMs} ms`;
+    if (this.streamRefusalReported) return this.target.debug(message);
+    this.streamRefusalReported = true;
+    this.target.reportError(new Error(message));
   }
 
   private onMessage(message: SseMessage): void {
@@ -162,6 +190,7 @@ export class Synchronizer {
     try {
       const response = await fetchRuleset(this.http, this.target.etag(), this.closer.signal);
       if (this.stopped) return;
+      this.lastFetchReached = true;
       this.target.connectionUp();
       if (response.status === "ok")
         this.target.acceptRuleset(response.body, response.etag, heldWhenAsked ?? -1);
@@ -169,11 +198,13 @@ export class Synchronizer {
     } catch (error) {
       if (this.stopped) return;
       if (error instanceof SyntaxError) {
+        this.lastFetchReached = true;
         this.target.connectionUp();
         this.target.reportError(new Error(`ruleset response is not valid JSON: ${error.message}`));
         return;
       }
       const reason = asError(error);
+      this.lastFetchReached = false;
       this.noteRetryAfter(reason);
       this.target.connectionDown(reason);
     }
