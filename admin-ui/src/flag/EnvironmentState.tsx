@@ -143,7 +143,7 @@ export function EnvironmentState({ flag, env }: { flag: FlagDefinition; env: Env
         </span>
       </div>
       {toggleError && (
-        <p className="field-error" id={toggleErrorId}>
+        <p className="field-error" id={toggleErrorId} role="alert">
           {toggleError}
         </p>
       )}

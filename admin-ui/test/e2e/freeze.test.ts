@@ -45,7 +45,7 @@ describe("change freezes in Chromium", () => {
     expect(await anaBanner.textContent()).toMatch(/until .*: Black Friday/);
     const toggle = ana.getByRole("switch", { name: "new-checkout on in Production" });
     await toggle.click();
-    const refused = ana.getByRole("alert").filter({ hasText: "Environment frozen" });
+    const refused = ana.getByRole("alert").filter({ hasText: "production is frozen" });
     expect(await refused.textContent()).toContain("(Black Friday)");
     await expect.poll(() => toggle.isChecked()).toBe(true);
     expect((await state("new-checkout")).on).toBe(true);
