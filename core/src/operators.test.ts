@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { toTime } from "./dates.js";
 import type { Clause, EvaluationContext } from "./model.js";
-import { compareSemver, compileClause, compileClauses, parseSemver, toNumber, toTime } from "./operators.js";
+import { compareSemver, compileClause, compileClauses, parseSemver, toNumber } from "./operators.js";
 import { safePattern, UnsafePatternError } from "./safe-regexp.js";
 
 const noSegments = () => () => false;

@@ -2,6 +2,7 @@
  * @module Clause operators, compiled once into closures: values parsed, Sets built and regexes checked when
  * the ruleset arrives, so evaluating a clause is a property read and a probe.
  */
+import { toTime } from "./dates.js";
 import type { Clause, ClauseValue, EvaluationContext } from "./model.js";
 import { type SafePattern, safePattern } from "./safe-regexp.js";
 
@@ -40,16 +41,6 @@ export function toNumber(value: unknown): number | undefined {
     const n = Number(value);
     return Number.isFinite(n) ? n : undefined;
   }
-  return undefined;
-}
-
-export function toTime(value: unknown): number | undefined {
-  if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
-  if (typeof value === "string") {
-    const t = Date.parse(value);
-    return Number.isNaN(t) ? undefined : t;
-  }
-  if (value instanceof Date) return toTime(value.getTime());
   return undefined;
 }
 
