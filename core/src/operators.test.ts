@@ -82,6 +82,11 @@ describe("date operators", () => {
 describe("semver operators", () => {
   it("follow semver 2.0 precedence, prereleases included", () => {
     const ordered = [
+      "1.0.0-0",
+      "1.0.0-9",
+      "1.0.0-10",
+      "1.0.0-0a",
+      "1.0.0-Zeta",
       "1.0.0-alpha",
       "1.0.0-alpha.1",
       "1.0.0-alpha.beta",
@@ -89,6 +94,9 @@ describe("semver operators", () => {
       "1.0.0-beta.2",
       "1.0.0-beta.11",
       "1.0.0-rc.1",
+      "1.0.0-rc.1.0",
+      "1.0.0-rc.a",
+      "1.0.0-rc.a-b",
       "1.0.0",
       "1.0.1",
       "1.2.0",
@@ -112,8 +120,26 @@ describe("semver operators", () => {
     expect(on("semverGt", ["1.9.0"], "1.9.0-rc.1")).toBe(false);
   });
 
+  it("compare equal whatever the build metadata, and with a huge version as well-formed as any", () => {
+    const [a, b] = [parseSemver("1.0.0-rc.1+build.1"), parseSemver("1.0.0-rc.1+exp.sha.5114f85")];
+    expect(compareSemver(a!, b!)).toBe(0);
+    expect(parseSemver(`1.0.0-${"x".repeat(300)}`)).toBeUndefined();
+    expect(parseSemver("9007199254740993.0.0")).toBeUndefined();
+  });
+
   it("refuse what is not a version", () => {
-    for (const v of ["banana", "1.2.3.4", "", 3, "1.0.0-", null]) {
+    const malformed = [
+      "01.0.0",
+      "1.01.0",
+      "1.0.0-01",
+      "1.0.0-alpha..1",
+      "1.0.0-alpha.",
+      "1.0.0+",
+      "1.0.0+a..b",
+      "1.0.0-al_pha",
+    ];
+    for (const v of malformed) expect(parseSemver(v), v).toBeUndefined();
+    for (const v of ["banana", "1.2.3.4", "", 3, "1.0.0-", null, ...malformed]) {
       expect(on("semverEq", ["1.0.0"], v)).toBe(false);
       expect(on("semverGt", ["0.0.0"], v)).toBe(false);
     }
