@@ -156,6 +156,58 @@ describe("every clause", () => {
     expect(match({ attribute: "a", op: "notIn", values: ["DE"], negate: true }, {})).toBe(false);
   });
 
+  /** Per operator: clause values, a value that matches, one that does not, one the operator cannot read. */
+  const cases: [Clause["op"], Clause["values"], unknown, unknown, unknown][] = [
+    ["in", ["DE"], "DE", "FR", { country: "DE" }],
+    ["notIn", ["DE"], "FR", "DE", undefined],
+    ["startsWith", ["ad"], "admin", "bad", 42],
+    ["endsWith", ["@corp.example"], "a@corp.example", "a@evil.example", 42],
+    ["contains", ["bot"], "crawlerbot", "human", true],
+    ["matches", ["^v\\d+$"], "v12", "x12", 12],
+    ["lt", [10], 9, 10, "ten"],
+    ["lte", [10], 10, 11, "ten"],
+    ["gt", [10], 11, 10, "ten"],
+    ["gte", [10], 10, 9, "ten"],
+    ["before", ["2026-01-01"], "2025-12-31", "2026-01-01", "soon"],
+    ["after", ["2026-01-01"], "2026-01-02", "2026-01-01", "soon"],
+    ["semverEq", ["1.2.3"], "1.2.3+b", "1.2.4", "one"],
+    ["semverLt", ["1.2.3"], "1.2.3-rc.1", "1.2.3", "one"],
+    ["semverGt", ["1.2.3"], "1.10.0", "1.2.3", "one"],
+  ];
+
+  it.each(cases)(
+    "%s is inverted by negate; a missing attribute never matches, negated or not",
+    (op, values, yes, no, unreadable) => {
+      expect(on(op, values, yes)).toBe(true);
+      expect(on(op, values, yes, true)).toBe(false);
+      expect(on(op, values, no)).toBe(false);
+      expect(on(op, values, no, true)).toBe(true);
+      expect(on(op, values, [no, yes], true)).toBe(op === "notIn"); // any element matching makes it match
+      // A value the operator cannot read is not a match, so negated it is one (as in LaunchDarkly).
+      if (unreadable !== undefined) {
+        expect(on(op, values, unreadable)).toBe(false);
+        expect(on(op, values, unreadable, true)).toBe(true);
+      }
+      for (const context of [{}, { a: null }, { a: undefined }]) {
+        const missing = (negate: boolean) => match({ attribute: "a", op, values, negate }, context);
+        // notIn alone is satisfied by a missing attribute: nothing is in the list (negated, it is `in`).
+        expect(missing(false)).toBe(op === "notIn");
+        expect(missing(true)).toBe(false);
+      }
+    },
+  );
+
+  it("segmentMatch negated matches everyone outside the segments, a context without a key included", () => {
+    const inPilots = (key: string) => (c: EvaluationContext) => key === "pilots" && c.targetingKey === "ann";
+    const notPilot = compileClause(
+      { attribute: "", op: "segmentMatch", values: ["pilots"], negate: true },
+      inPilots,
+    );
+    expect(notPilot({ targetingKey: "ann" })).toBe(false);
+    expect(notPilot({ targetingKey: "bob" })).toBe(true);
+    expect(notPilot({})).toBe(true);
+  });
+
   it("matches an array attribute if any element does; notIn if none is listed", () => {
     expect(on("in", ["DE"], ["US", "DE"])).toBe(true);
     expect(on("in", ["DE"], [])).toBe(false);
