@@ -15,6 +15,22 @@ function failure<T>(defaultValue: T, errorCode: ErrorCode, errorMessage: string)
   return { value: defaultValue, reason: "ERROR", errorCode, errorMessage };
 }
 
+/**
+ * What was thrown, as text, without throwing again: the thrown value may be a Proxy whose traps throw
+ * (`instanceof` asks for its prototype), or have a `message` getter or `toString` that throws.
+ */
+function describeThrown(e: unknown): string {
+  try {
+    const text = e instanceof Error ? e.message : e;
+    return typeof text === "string" ? text : String(text);
+  } catch {
+    return "evaluation failed (the thrown value could not be read)";
+  }
+}
+
+/** The caller's default with GENERAL: the one answer left when evaluating threw. */
+const thrown = <T>(defaultValue: T, e: unknown) => failure(defaultValue, "GENERAL", describeThrown(e));
+
 function kindOf(value: unknown): FlagKind | undefined {
   switch (typeof value) {
     case "boolean":
@@ -135,7 +151,7 @@ export function evaluate<T extends JsonValue>(
     }
     return evaluateFlag(ruleset, flag, context, defaultValue);
   } catch (e) {
-    return failure(defaultValue, "GENERAL", e instanceof Error ? e.message : String(e));
+    return thrown(defaultValue, e);
   }
 }
 
@@ -159,19 +175,29 @@ export function evaluateFlag<T extends JsonValue = JsonValue>(
     if (d instanceof Failure) return failure(defaultValue, d.error, d.message);
     return d as Decision<T>;
   } catch (e) {
-    return failure(defaultValue, "GENERAL", e instanceof Error ? e.message : String(e));
+    return thrown(defaultValue, e);
   }
 }
 
-/** Evaluates every flag (or every client-visible one) for one context. */
+/** An option read that throws counts as the safer answer (`true`: show only client-visible flags). */
+function readOption(read: () => boolean): boolean {
+  try {
+    return read();
+  } catch {
+    return true;
+  }
+}
+
+/** Evaluates every flag (or every client-visible one) for one context. Never throws. */
 export function evaluateAll(
   ruleset: CompiledRuleset,
   context: EvaluationContext | undefined,
   options?: { clientVisibleOnly?: boolean },
 ): Record<string, Decision> {
   const out: Record<string, Decision> = {};
+  const visibleOnly = readOption(() => options?.clientVisibleOnly === true);
   for (const [key, flag] of ruleset.flags) {
-    if (options?.clientVisibleOnly && !flag.source.clientVisible) continue;
+    if (visibleOnly && !flag.source.clientVisible) continue;
     out[key] = evaluateFlag(ruleset, flag, context);
   }
   return out;
