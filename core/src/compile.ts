@@ -119,7 +119,9 @@ export const MAX_DEPTH = 32;
 
 /** Flags on a prerequisite cycle or above a too-deep chain, with why: evaluating them would not end well. */
 function brokenPrerequisites(flags: Flag[]): Map<string, string> {
-  const edges = new Map(flags.map((f) => [f.key, (f.prerequisites ?? []).map((p) => p.flagKey)]));
+  const edges = new Map(
+    flags.map((f) => [f.key, (Array.isArray(f.prerequisites) ? f.prerequisites : []).map((p) => p?.flagKey)]),
+  );
   const { inCycle, depth } = graphShape(edges);
   const broken = new Map<string, string>();
   for (const [key, d] of depth)
@@ -130,14 +132,14 @@ function brokenPrerequisites(flags: Flag[]): Map<string, string> {
 
 /** Segments whose rules would recurse without end (a `segmentMatch` cycle) or too deep. */
 function brokenSegments(segments: Segment[]): Set<string> {
-  const edges = new Map(
-    segments.map((s) => [
-      s.key,
-      (s.rules ?? []).flatMap((r) =>
-        (r.clauses ?? []).flatMap((c) => (c.op === "segmentMatch" ? c.values.map(String) : [])),
+  // Read defensively: on the trusted path a malformed rule must cost only its own segment (see below).
+  const references = (s: Segment) =>
+    (Array.isArray(s.rules) ? s.rules : []).flatMap((r) =>
+      (Array.isArray(r?.clauses) ? r.clauses : []).flatMap((c) =>
+        c?.op === "segmentMatch" && Array.isArray(c.values) ? c.values.map(String) : [],
       ),
-    ]),
-  );
+    );
+  const edges = new Map(segments.map((s) => [s.key, references(s)]));
   const { inCycle, depth } = graphShape(edges);
   for (const [key, d] of depth) if (d > MAX_DEPTH) inCycle.add(key);
   return inCycle;
