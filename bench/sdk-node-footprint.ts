@@ -15,9 +15,8 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { compileTrustedRuleset, type Flag, type Ruleset, validateRuleset } from "@switchyard/core";
 import { createClient, writeRulesetFile } from "@switchyard/sdk-node";
+import { timedStart } from "./sdk-node-cold-start.js";
 import { switchyardRuleset } from "./sdk-node-scenarios.js";
-
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 function collectGarbage(): () => void {
   setFlagsFromString("--expose-gc");
@@ -97,20 +96,7 @@ async function startupFromPersisted(ruleset: Ruleset, runs: number): Promise<num
   await writeRulesetFile(persistPath, { ruleset });
   const times: number[] = [];
   try {
-    for (let i = 0; i < runs; i++) {
-      const start = performance.now();
-      // The server is down (nothing listens on port 9): the client must start from the persisted copy.
-      const client = createClient({
-        url: "http://127.0.0.1:9",
-        sdkKey: "bench",
-        persistPath,
-        logger: silent,
-        reconnectMinMs: 60_000,
-      });
-      await client.ready();
-      times.push(performance.now() - start);
-      await client.close();
-    }
+    for (let i = 0; i < runs; i++) times.push(await timedStart(persistPath));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
