@@ -161,7 +161,11 @@ function startupBreakdown(ruleset: Ruleset, runs: number) {
   return Object.fromEntries(Object.entries(phases).map(([k, xs]) => [k, median(xs).toFixed(2)]));
 }
 
-export async function measureFootprint(): Promise<{ lines: string[]; startupMs: number }> {
+export async function measureFootprint(): Promise<{
+  lines: string[];
+  startupMs: number;
+  coldStartupMs: number;
+}> {
   const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
   const heap10k = await heapOfClient(10_000);
   const startBench = await startupFromPersisted(switchyardRuleset(), 20);
@@ -171,6 +175,7 @@ export async function measureFootprint(): Promise<{ lines: string[]; startupMs: 
   const split = startupBreakdown(switchyardRuleset(), 21);
   return {
     startupMs: startBench,
+    coldStartupMs: cold,
     lines: [
       "| footprint | figure |",
       "|---|---|",
