@@ -15,11 +15,12 @@ import type { AppDeps } from "../deps.js";
 import { getState } from "../flags/state-store.js";
 import { jsonBody, jsonResponse, standardProblems, writeProblems } from "../openapi/route.js";
 import { NotFoundError } from "../problem/errors.js";
+import { EnvFlagIdParam, EnvFlagParam } from "../problem/params.js";
 import { validationHook } from "../problem/zod.js";
 import { createSchedule, listSchedules, ScheduleSchema, scheduleView } from "./store.js";
 
-const Params = z.object({ env: z.string().min(1), flag: z.string().min(1) });
-const IdParams = Params.extend({ id: z.coerce.number().int().positive() });
+const Params = EnvFlagParam;
+const IdParams = EnvFlagIdParam;
 const at = z.iso.datetime({ offset: true, error: "must be an ISO date-time such as 2026-12-01T09:00:00Z" });
 const StepSchema = z.discriminatedUnion("action", [
   z.object({ at, action: z.literal("on") }).strict(),
