@@ -80,6 +80,39 @@ describe("SchedulesSection", () => {
     );
   });
 
+  it("in an environment that requires approval, says the schedule was filed as a change request", async () => {
+    const mock = api("editor", []);
+    mock.routes[`POST ${base}`] = {
+      status: 202,
+      json: {
+        changeRequest: {
+          id: 12,
+          kind: "schedule",
+          environment: "production",
+          flag: "new-checkout",
+          changes: { schedule: [{ at: "2026-05-01T09:00:00.000Z", action: "on" }] },
+          baseVersion: 4,
+          reason: null,
+          status: "pending",
+          requestedBy: "ana",
+          decidedBy: null,
+          decidedAt: null,
+          comments: [],
+          createdAt: "2026-04-30T12:00:00.000Z",
+        },
+      },
+    };
+    renderAt(<SchedulesSection initialFlag="new-checkout" />);
+    await screen.findByText("Nothing scheduled for new-checkout in production.");
+    await userEvent.click(screen.getByRole("button", { name: "Add a step" }));
+    await userEvent.click(screen.getByRole("button", { name: "Schedule 1 step" }));
+    const notice = await screen.findByText(/was filed as change request #12/);
+    expect(notice.textContent).toContain("production requires approval, so your schedule for new-checkout");
+    expect(screen.getByRole("link", { name: "See change request #12" }).getAttribute("href")).toBe(
+      "/change-requests?environment=production",
+    );
+  });
+
   it("shows a bad step's problem on its row and sends nothing", async () => {
     const mock = api("editor", []);
     renderAt(<SchedulesSection initialFlag="new-checkout" />);
