@@ -37,12 +37,14 @@ const path = (env: string, flag: string) =>
 export const guardsKey = (env: string, flag: string) => [...queryKeys.state(env, flag), "guards"] as const;
 
 /** Polled: a guard trips on SDK reports, and whoever watches the flag should see it within seconds. */
+export const guardsQuery = (env: string, flag: string) => ({
+  queryKey: guardsKey(env, flag),
+  queryFn: () => api<{ guards: Guard[] }>(path(env, flag)).then((r) => r.guards),
+  refetchInterval: 5_000,
+});
+
 export function useGuards(env: string, flag: string) {
-  return useQuery({
-    queryKey: guardsKey(env, flag),
-    queryFn: () => api<{ guards: Guard[] }>(path(env, flag)).then((r) => r.guards),
-    refetchInterval: 5_000,
-  });
+  return useQuery(guardsQuery(env, flag));
 }
 
 export function useGuardActions(env: string, flag: string) {
