@@ -1,6 +1,7 @@
 import { cleanup, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { testEnvironment } from "../testing/environment.js";
 import { mockApi } from "../testing/mock-api.js";
 import { overviewAnswer, overviewRoute } from "../testing/overview.js";
 import { renderAt } from "../testing/render.js";
@@ -12,17 +13,7 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-const env = (key: string, sortOrder: number) => ({
-  key,
-  name: key,
-  sortOrder,
-  color: null,
-  corsOrigins: [],
-  requiresApproval: false,
-  rulesetVersion: 1,
-  version: 1,
-  createdAt: "",
-});
+const env = testEnvironment;
 const base = "/api/v1/environments/production/flags/new-checkout/schedules";
 const paused: Schedule = {
   id: 3,
