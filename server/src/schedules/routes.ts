@@ -6,7 +6,7 @@
  * requires approval, a schedule is approved as a whole (a change request), as in LaunchDarkly: once
  * approved its steps run by themselves at their times, without asking again.
  */
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono, type RouteConfig, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../auth/context.js";
 import { editorForWrites } from "../auth/middleware.js";
 import { requestSchedule, requiresApproval } from "../change-requests/store.js";
@@ -48,30 +48,37 @@ const CreateSchema = z
   });
 const tags = ["Schedules"];
 
-const listRoute = createRoute({
-  method: "get",
-  path: "/environments/{env}/flags/{flag}/schedules",
-  tags,
-  summary: "A flag's scheduled changes in an environment, with their logs",
-  request: { params: Params },
-  responses: { 200: Listed, ...standardProblems },
-});
-const envListRoute = createRoute({
-  method: "get",
-  path: "/environments/{env}/schedules",
-  tags,
-  summary: "Every scheduled change in an environment, oldest first, by status and flag",
-  request: { params: z.object({ env: z.string().min(1) }), query: EnvFilters },
-  responses: { 200: Listed, ...standardProblems },
-});
-const allListRoute = createRoute({
-  method: "get",
-  path: "/schedules",
-  tags,
-  summary: "Every scheduled change in every environment, oldest first, by environment, status and flag",
-  request: { query: Filters },
-  responses: { 200: Listed, ...standardProblems },
-});
+/** A GET answering a list of schedules: the three lists differ only in where and by what they narrow. */
+function scheduleList<P extends string, R extends RouteConfig["request"]>(
+  path: P,
+  summary: string,
+  request: R,
+) {
+  return createRoute({
+    method: "get",
+    path,
+    tags,
+    summary,
+    request,
+    responses: { 200: Listed, ...standardProblems },
+  });
+}
+
+const listRoute = scheduleList(
+  "/environments/{env}/flags/{flag}/schedules",
+  "A flag's scheduled changes in an environment, with their logs",
+  { params: Params },
+);
+const envListRoute = scheduleList(
+  "/environments/{env}/schedules",
+  "Every scheduled change in an environment, oldest first, by status and flag",
+  { params: z.object({ env: z.string().min(1) }), query: EnvFilters },
+);
+const allListRoute = scheduleList(
+  "/schedules",
+  "Every scheduled change in every environment, oldest first, by environment, status and flag",
+  { query: Filters },
+);
 const createRouteDef = createRoute({
   method: "post",
   path: "/environments/{env}/flags/{flag}/schedules",
