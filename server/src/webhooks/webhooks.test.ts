@@ -226,6 +226,20 @@ describe("webhooks of the release flow", () => {
         .execute()
     ).map((d) => d.payload as { event: string; text: string; environments: string[] });
 
+  /** Previews the selection as `secret`, then promotes exactly that preview. */
+  const askToPromote = async (selection: object, secret: string, extra: object = {}) => {
+    const preview = await read(
+      await t.request("/api/v1/promotions/preview", json("POST", selection, t.auth(secret))),
+    );
+    const body = { ...selection, ...extra, expectedPreview: preview.hash };
+    return read(await t.request("/api/v1/promotions", json("POST", body, t.auth(secret))));
+  };
+  /** Sends what is queued; what the hook got, as event names and chat texts, oldest first. */
+  const delivered = async (id: number) => {
+    await worker.runOnce();
+    return { events: await events(id), texts: (await payloads(id)).map((p) => p.text) };
+  };
+
   it("tells each environment's hooks, once each, of a promotion to several environments", async () => {
     const dev = await createHook({ name: "dev", events: ["promotion.*"], environment: "development" });
     const prod = await createHook({ name: "prod", events: ["promotion.*"], environment: "production" });
@@ -262,19 +276,7 @@ describe("webhooks of the release flow", () => {
       json("PATCH", { version: state.version, fallthrough: { variation: "large" } }, t.auth()),
     );
     const selection = { from: "staging", to: ["production"], flags: ["max-items"] };
-    const preview = await read(
-      await t.request("/api/v1/promotions/preview", json("POST", selection, t.auth(ana))),
-    );
-    const pending = await read(
-      await t.request(
-        "/api/v1/promotions",
-        json(
-          "POST",
-          { ...selection, expectedPreview: preview.hash, gate: { type: "approval" } },
-          t.auth(ana),
-        ),
-      ),
-    );
+    const pending = await askToPromote(selection, ana, { gate: { type: "approval" } });
     const approved = await t.request(
       `/api/v1/promotions/${pending.id}/approve`,
       json("POST", { comment: "ship it" }, t.auth(bo)),
@@ -361,15 +363,7 @@ describe("webhooks of the release flow", () => {
     await decide(rejected, "reject", "not this week");
 
     const selection = { from: "staging", to: ["gated"], flags: ["max-items"] };
-    const preview = await read(
-      await t.request("/api/v1/promotions/preview", json("POST", selection, t.auth(ana))),
-    );
-    const promotion = await read(
-      await t.request(
-        "/api/v1/promotions",
-        json("POST", { ...selection, expectedPreview: preview.hash }, t.auth(ana)),
-      ),
-    );
+    const promotion = await askToPromote(selection, ana);
     expect(promotion.status).toBe("pending");
     const refused = await t.request(
       `/api/v1/promotions/${promotion.id}/reject`,
@@ -377,8 +371,8 @@ describe("webhooks of the release flow", () => {
     );
     expect(refused.status).toBe(200);
 
-    await worker.runOnce();
-    expect(await events(hook.body.id)).toEqual([
+    const { events: got, texts } = await delivered(hook.body.id);
+    expect(got).toEqual([
       "change-request.create",
       "change-request.approve",
       "change-request.create",
@@ -386,7 +380,6 @@ describe("webhooks of the release flow", () => {
       "promotion.request",
       "promotion.reject",
     ]);
-    const texts = (await payloads(hook.body.id)).map((p) => p.text);
     expect(texts[0]).toMatch(
       new RegExp(
         `asked to change new-checkout in gated \\(change request #${approved}\\).*: for the launch$`,
@@ -423,14 +416,8 @@ describe("webhooks of the release flow", () => {
     await t.request(freeze, { method: "DELETE", headers: t.auth() });
     expect(await runDueSchedules({ ...t.deps, now: later }, async () => false)).toBe(1);
 
-    await worker.runOnce();
-    expect(await events(hook.body.id)).toEqual([
-      "schedule.create",
-      "schedule.pause",
-      "schedule.resume",
-      "schedule.step",
-    ]);
-    const texts = (await payloads(hook.body.id)).map((p) => p.text);
+    const { events: got, texts } = await delivered(hook.body.id);
+    expect(got).toEqual(["schedule.create", "schedule.pause", "schedule.resume", "schedule.step"]);
     expect(texts[1]).toBe(
       `schedule #${created.id} paused for banner-text in staging: staging is frozen until ${until} (release)`,
     );
