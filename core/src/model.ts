@@ -78,6 +78,11 @@ export interface Clause {
   op: Operator;
   values: ClauseValue[];
   negate?: boolean;
+  /**
+   * Browser-safe rulesets only, on `matches`: each string value's input bound as the server's guard computed
+   * it (0: refused), so browsers need not ship the guard. Evaluators with the guard recompute it.
+   */
+  maxInput?: number[];
 }
 
 /** Clauses are AND-ed; the first matching rule serves. */

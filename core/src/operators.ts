@@ -150,7 +150,7 @@ function testFor(clause: Clause): Test {
     case "contains":
       return anyString(values, (v, w) => v.includes(w));
     case "matches": {
-      const patterns = strings(values).map(safePattern);
+      const patterns = strings(values).map((p, i) => safePattern(p, clause.maxInput?.[i]));
       return (v) => {
         if (typeof v !== "string") return false;
         for (let i = 0; i < patterns.length; i++) {

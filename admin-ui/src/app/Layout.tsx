@@ -10,6 +10,7 @@ export const NAV_ITEMS = [
   { href: "/flags", label: "Flags" },
   { href: "/segments", label: "Segments" },
   { href: "/history", label: "History" },
+  { href: "/changelog", label: "Changelog" },
   { href: "/environments", label: "Environments" },
   { href: "/keys", label: "Keys" },
   { href: "/users", label: "Users" },

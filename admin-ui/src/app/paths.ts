@@ -12,6 +12,7 @@ export const paths = {
   segmentsIn: (env: string) => `/segments/${segment(env)}`,
   segment: (env: string, key: string) => `/segments/${segment(env)}/${segment(key)}`,
   history: "/history",
+  changelog: "/changelog",
   environments: "/environments",
   keys: "/keys",
   users: "/users",

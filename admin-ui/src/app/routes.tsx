@@ -28,6 +28,9 @@ const ReleasePage = lazy(() => import("../release/ReleasePage.js").then((m) => (
 const ChangeRequestsPage = lazy(() =>
   import("../change-requests/ChangeRequestsPage.js").then((m) => ({ default: m.ChangeRequestsPage })),
 );
+const ChangelogPage = lazy(() =>
+  import("../changelog/ChangelogPage.js").then((m) => ({ default: m.ChangelogPage })),
+);
 const FreezesPage = lazy(() => import("../freezes/FreezesPage.js").then((m) => ({ default: m.FreezesPage })));
 
 /** Route params arrive percent-encoded from the URL; flag keys never contain `%` of their own. */
@@ -63,6 +66,7 @@ function SignedInRoutes() {
             <Route path="/release" component={ReleasePage} />
             <Route path="/change-requests" component={ChangeRequestsPage} />
             <Route path="/freezes" component={FreezesPage} />
+            <Route path="/changelog" component={ChangelogPage} />
             <Route path="/incident" component={IncidentPage} />
             <Route path="/">
               <Redirect to="/flags" replace />

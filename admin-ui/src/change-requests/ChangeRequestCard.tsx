@@ -15,23 +15,26 @@ import { ErrorBanner } from "../components/ErrorBanner.js";
 import { Field } from "../components/Field.js";
 import { FrozenNotice } from "../freezes/FrozenNotice.js";
 import { isFrozen } from "../freezes/override.js";
-import { type ChangeRequest, useChangeRequestActions, type Verdict } from "./api.js";
+import { describeStep, type Step } from "../schedules/steps.js";
+import { type ChangeRequest, requestedSchedule, useChangeRequestActions, type Verdict } from "./api.js";
 import { overtaken, requestChanges } from "./request-diff.js";
 
 const when = (iso: string) => new Date(iso).toLocaleString();
 
 export function ChangeRequestCard({ request }: { request: ChangeRequest }) {
   const pending = request.status === "pending";
+  const schedule = requestedSchedule(request);
   const live = useQuery({
     queryKey: queryKeys.state(request.environment, request.flag),
     queryFn: () => api<FlagState>(flagPath(request.environment, request.flag)),
-    enabled: pending,
+    enabled: pending && !schedule,
   }).data;
   const titleId = `change-request-${request.id}`;
   return (
     <article className="change-request" id={titleId} aria-labelledby={`${titleId}-title`}>
       <h3 id={`${titleId}-title`}>
-        #{request.id} <code>{request.flag}</code> in {request.environment}{" "}
+        #{request.id} {schedule ? "Schedule for " : ""}
+        <code>{request.flag}</code> in {request.environment}{" "}
         <span className={`badge status-${request.status}`}>{request.status}</span>
       </h3>
       <p className="muted">
@@ -56,13 +59,44 @@ export function ChangeRequestCard({ request }: { request: ChangeRequest }) {
           approving will not apply it.
         </p>
       )}
-      <DiffTable
-        changes={requestChanges(request, live)}
-        caption={pending ? "What it changes (live now → requested)" : "What it asked for"}
-      />
+      {schedule ? (
+        <ScheduledSteps steps={schedule} />
+      ) : (
+        <DiffTable
+          changes={requestChanges(request, live)}
+          caption={pending ? "What it changes (live now → requested)" : "What it asked for"}
+        />
+      )}
       <Comments request={request} />
       <Decision request={request} />
     </article>
+  );
+}
+
+/** A schedule request: nothing changes on approval itself; each step applies at its time. */
+function ScheduledSteps({ steps }: { steps: Step[] }) {
+  return (
+    <table className="data-table">
+      <caption>Scheduled steps (each applies at its time once approved)</caption>
+      <thead>
+        <tr>
+          <th scope="col">Step</th>
+          <th scope="col">At</th>
+          <th scope="col">What</th>
+        </tr>
+      </thead>
+      <tbody>
+        {steps.map((step, i) => (
+          <tr key={`${step.at}-${describeStep(step)}`}>
+            <td>{i + 1}</td>
+            <td>
+              <time dateTime={step.at}>{when(step.at)}</time>
+            </td>
+            <td>{describeStep(step)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 

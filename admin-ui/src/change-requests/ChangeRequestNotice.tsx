@@ -10,14 +10,17 @@ import "./notice.css";
 export function ChangeRequestNotice({
   request,
   onDismiss,
+  what = "change to",
 }: {
   request: ChangeRequest;
   onDismiss: () => void;
+  /** What was filed, before the flag's key: "change to" (default), "schedule for". */
+  what?: string;
 }) {
   return (
     <div className="banner banner-request" role="status">
       <p>
-        <strong>Not applied yet.</strong> {request.environment} requires approval, so your change to{" "}
+        <strong>Not applied yet.</strong> {request.environment} requires approval, so your {what}{" "}
         <code>{request.flag}</code> was filed as change request #{request.id}. It applies when another editor
         or admin approves it; until then this page shows what is live.
       </p>

@@ -147,6 +147,33 @@ describe("ChangeRequestsPage", () => {
     expect(within(rejected).queryByRole("button", { name: /Approve|Reject/ })).toBeNull();
   });
 
+  it("shows a schedule request's steps with their times, and approves it", async () => {
+    const steps = [
+      { at: "2026-05-01T09:00:00.000Z", action: "rollout", percentage: 5 },
+      { at: "2026-05-01T12:00:00.000Z", action: "off" },
+    ];
+    const schedule = request({
+      id: 8,
+      kind: "schedule",
+      changes: { schedule: steps } as ChangeRequest["changes"],
+    });
+    const mock = api({ name: "bo", role: "editor" }, [schedule], {
+      "POST /api/v1/change-requests/8/approve": {
+        json: { changeRequest: { ...schedule, status: "applied" } },
+      },
+    });
+    renderAt(<ChangeRequestsPage />, "/change-requests");
+    const card = await screen.findByRole("article", { name: /#8 Schedule for new-checkout/ });
+    const table = within(card).getByRole("table", { name: /Scheduled steps/ });
+    const rows = within(table).getAllByRole("row").slice(1);
+    expect(rows.map((r) => r.textContent)).toEqual([
+      `1${new Date(steps[0]?.at ?? "").toLocaleString()}rollout 5%`,
+      `2${new Date(steps[1]?.at ?? "").toLocaleString()}turn off`,
+    ]);
+    await userEvent.click(await within(card).findByRole("button", { name: "Approve #8" }));
+    await waitFor(() => expect(mock.calls.some((c) => c.path.endsWith("/8/approve"))).toBe(true));
+  });
+
   it("lists one environment's requests when the URL names it", async () => {
     const mock = api({ name: "bo", role: "editor" }, []);
     renderAt(<ChangeRequestsPage />, "/change-requests?environment=production");

@@ -8,6 +8,7 @@ import { api } from "../api/client.js";
 import { queryKeys } from "../api/query.js";
 import type { StateFields } from "../api/types.js";
 import { overrideHeaders } from "../freezes/override.js";
+import type { Step } from "../schedules/steps.js";
 
 export type ChangeRequestStatus = "pending" | "applied" | "rejected" | "conflicted";
 
@@ -19,10 +20,15 @@ export interface ChangeRequestComment {
 
 export interface ChangeRequest {
   id: number;
+  /** `state`: an edit of the flag's state; `schedule`: steps at set times in `changes.schedule`. */
+  kind?: "state" | "schedule";
   environment: string;
   flag: string;
-  /** The state fields the write asked for: all of them for a PUT, only the changed ones for a PATCH. */
-  changes: Partial<StateFields>;
+  /**
+   * The state fields the write asked for (all of them for a PUT, only the changed ones for a PATCH), or
+   * for a schedule `{ schedule: steps }`.
+   */
+  changes: Partial<StateFields> | { schedule: Step[] };
   baseVersion: number;
   reason: string | null;
   status: ChangeRequestStatus;
@@ -41,6 +47,12 @@ export function filedRequest(answer: unknown): ChangeRequest | null {
   if (typeof answer !== "object" || answer === null || !("changeRequest" in answer)) return null;
   const request = (answer as { changeRequest: unknown }).changeRequest;
   return typeof request === "object" && request !== null ? (request as ChangeRequest) : null;
+}
+
+/** The steps a schedule request asks for, or null for a state edit (older servers send no `kind`). */
+export function requestedSchedule(request: Pick<ChangeRequest, "changes">): Step[] | null {
+  const schedule = (request.changes as { schedule?: unknown }).schedule;
+  return Array.isArray(schedule) ? (schedule as Step[]) : null;
 }
 
 const keys = {

@@ -6,30 +6,14 @@
 import { cleanup, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { FlagState } from "../api/types.js";
 import { FlagPage } from "../flag/FlagPage.js";
-import { mockApi } from "../testing/mock-api.js";
+import { flagPageApi } from "../testing/flag-page.js";
 import { renderAt } from "../testing/render.js";
 
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();
 });
-
-const live: FlagState = {
-  flag: "new-checkout",
-  environment: "production",
-  on: false,
-  offVariation: "off",
-  targets: [],
-  rules: [],
-  fallthrough: { variation: "off" },
-  prerequisites: [],
-  shadow: null,
-  version: 4,
-  updatedAt: "2026-05-01T10:00:00Z",
-  updatedBy: "cy",
-};
 
 const filed = {
   status: 202,
@@ -51,53 +35,15 @@ const filed = {
   },
 };
 
-function api() {
-  return mockApi({
-    "GET /api/v1/auth/me": { json: { type: "user", id: "1", name: "ana", role: "editor" } },
-    "GET /api/v1/environments": {
-      json: {
-        environments: [
-          {
-            key: "production",
-            name: "production",
-            sortOrder: 1,
-            color: null,
-            corsOrigins: [],
-            requiresApproval: true,
-            rulesetVersion: 1,
-            version: 1,
-            createdAt: "",
-          },
-        ],
-      },
+const api = () =>
+  flagPageApi(
+    "editor",
+    {
+      "PATCH /api/v1/environments/production/flags/new-checkout": filed,
+      "PUT /api/v1/environments/production/flags/new-checkout": filed,
     },
-    "GET /api/v1/flags/new-checkout": {
-      json: {
-        key: "new-checkout",
-        name: "new-checkout",
-        description: "",
-        kind: "boolean",
-        variations: [
-          { key: "on", value: true },
-          { key: "off", value: false },
-        ],
-        tags: [],
-        owner: null,
-        temporary: false,
-        clientVisible: false,
-        archived: false,
-        archivedAt: null,
-        version: 1,
-        createdAt: "",
-        updatedAt: "",
-      },
-    },
-    "GET /api/v1/environments/production/flags/new-checkout": { json: live },
-    "GET /api/v1/environments/production/segments": { json: { segments: [] } },
-    "PATCH /api/v1/environments/production/flags/new-checkout": filed,
-    "PUT /api/v1/environments/production/flags/new-checkout": filed,
-  });
-}
+    { requiresApproval: true, name: "ana" },
+  );
 
 /** Alerts other than the dark-launch panel's reads, which these tests do not mock. */
 const unexpectedAlerts = () =>

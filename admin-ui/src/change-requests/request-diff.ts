@@ -6,8 +6,9 @@ import type { FlagState } from "../api/types.js";
 import { type Change, diffValues } from "../history/diff.js";
 import type { ChangeRequest } from "./api.js";
 
+/** For a state edit; a schedule request changes nothing until its steps' times (see ScheduledSteps). */
 export function requestChanges(request: ChangeRequest, live: FlagState | undefined): Change[] {
-  const fields = Object.keys(request.changes) as (keyof ChangeRequest["changes"])[];
+  const fields = Object.keys(request.changes) as (keyof FlagState)[];
   if (request.status !== "pending" || !live) return diffValues({}, request.changes);
   const before = Object.fromEntries(fields.map((f) => [f, live[f]]));
   return diffValues(before, request.changes);

@@ -17,6 +17,8 @@ import { ChangeRequestNotice } from "../change-requests/ChangeRequestNotice.js";
 import { ConflictNotice } from "../components/ConflictNotice.js";
 import { ErrorBanner } from "../components/ErrorBanner.js";
 import { Field } from "../components/Field.js";
+import { FrozenNotice } from "../freezes/FrozenNotice.js";
+import { isFrozen, overrideHeaders } from "../freezes/override.js";
 import { diffValues } from "../history/diff.js";
 import { KillDialog } from "../kill/KillDialog.js";
 import { KillNotice } from "../kill/KillNotice.js";
@@ -84,8 +86,13 @@ export function EnvironmentState({ flag, env }: { flag: FlagDefinition; env: Env
   };
 
   const toggle = useMutation({
-    mutationFn: ({ on, version }: { on: boolean; version: number }) =>
-      api<Partial<StateWrite>>(flagPath(envKey, flag.key), { method: "PATCH", body: { on }, version }),
+    mutationFn: ({ on, version, override }: { on: boolean; version: number; override?: string }) =>
+      api<Partial<StateWrite>>(flagPath(envKey, flag.key), {
+        method: "PATCH",
+        body: { on },
+        version,
+        headers: overrideHeaders(override),
+      }),
     // Optimistic on both sides, so a pending toggle is not an unsaved edit.
     onMutate: ({ on }) => {
       const before = base;
@@ -108,8 +115,10 @@ export function EnvironmentState({ flag, env }: { flag: FlagDefinition; env: Env
   if (!base || !draft) return <p className="muted">Loading…</p>;
   const newerOnServer = state.data && state.data.version !== base.version;
   const errors = invalid ? stateErrors(invalid.error.errors, invalid.draft) : NO_ERRORS;
+  // A freeze refusal gets its own notice (with the admin override), not the field error under the switch.
+  const toggleFrozen = isFrozen(toggle.error) ? toggle.error : null;
   const toggleError =
-    toggle.error && !toggleConflict
+    toggle.error && !toggleConflict && !toggleFrozen
       ? toggle.error instanceof ApiError
         ? (toggle.error.fieldError("on") ?? errorMessage(toggle.error))
         : errorMessage(toggle.error)
@@ -124,8 +133,8 @@ export function EnvironmentState({ flag, env }: { flag: FlagDefinition; env: Env
             role="switch"
             aria-checked={base.on}
             aria-label={`${flag.key} on in ${env.name}`}
-            aria-invalid={toggleError ? true : undefined}
-            aria-describedby={toggleError ? toggleErrorId : undefined}
+            aria-invalid={toggleError || toggleFrozen ? true : undefined}
+            aria-describedby={toggleError || toggleFrozen ? toggleErrorId : undefined}
             checked={base.on}
             disabled={!canEdit || toggle.isPending || dirty}
             onChange={(e) => toggle.mutate({ on: e.target.checked, version: base.version })}
@@ -146,6 +155,17 @@ export function EnvironmentState({ flag, env }: { flag: FlagDefinition; env: Env
         <p className="field-error" id={toggleErrorId} role="alert">
           {toggleError}
         </p>
+      )}
+      {toggleFrozen && toggle.variables && (
+        <FrozenNotice
+          id={toggleErrorId}
+          error={toggleFrozen}
+          pending={toggle.isPending}
+          onOverride={(reason) =>
+            toggle.variables &&
+            toggle.mutate({ on: toggle.variables.on, version: base.version, override: reason })
+          }
+        />
       )}
       {toggleConflict && (
         <ConflictNotice

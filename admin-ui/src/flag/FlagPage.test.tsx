@@ -232,7 +232,7 @@ describe("the flag page's editors", () => {
     expect(screen.queryByRole("alert", { name: "Someone else changed this" })).toBeNull();
   });
 
-  it("shows a refused toggle's reason beside the switch", async () => {
+  it("shows a refused toggle's reason beside the switch, in the freeze notice", async () => {
     const api = seed();
     api.routes[`PATCH ${STATE_PATH}`] = {
       status: 423,
@@ -241,9 +241,11 @@ describe("the flag page's editors", () => {
     await open();
     await userEvent.click(screen.getByRole("switch", { name: "new-checkout on in Staging" }));
     const message = await screen.findByText("production is frozen until 18:00");
-    expect(message.className).toContain("field-error");
+    const notice = message.closest("[role=alert]") as HTMLElement;
+    expect(notice.className).toContain("frozen-notice");
     const toggle = screen.getByRole("switch", { name: "new-checkout on in Staging" });
-    expect(toggle.getAttribute("aria-describedby")).toBe(message.id);
+    expect(toggle.getAttribute("aria-describedby")).toBe(notice.id);
+    expect(toggle.getAttribute("aria-invalid")).toBe("true");
   });
 
   it("puts each save error beside the clause or serve it is about, and the rest in the banner", async () => {

@@ -11,6 +11,8 @@ import type { FlagState, StateFields, StateWrite } from "../api/types.js";
 import { Dialog } from "../components/Dialog.js";
 import { DiffTable } from "../components/DiffTable.js";
 import { ErrorBanner } from "../components/ErrorBanner.js";
+import { FrozenNotice } from "../freezes/FrozenNotice.js";
+import { isFrozen, overrideHeaders } from "../freezes/override.js";
 import { diffValues } from "../history/diff.js";
 
 export const fieldsOf = (s: StateFields): StateFields => ({
@@ -39,11 +41,12 @@ export function SaveFlow({ env, flag, base, draft, onSaved, onInvalid, onReload,
   const [reason, setReason] = useState("");
   const [conflict, setConflict] = useState<FlagState | null>(null);
   const save = useMutation({
-    mutationFn: (version: number) =>
+    mutationFn: ({ version, override }: { version: number; override?: string }) =>
       api<StateWrite>(flagPath(env, flag), {
         method: "PUT",
         body: { ...fieldsOf(draft), ...(reason.trim() ? { reason: reason.trim() } : {}) },
         version,
+        headers: overrideHeaders(override),
       }),
     onSuccess: onSaved,
     onError: (error) => {
@@ -53,9 +56,11 @@ export function SaveFlow({ env, flag, base, draft, onSaved, onInvalid, onReload,
     },
   });
   const mine = diffValues(fieldsOf(base), fieldsOf(draft));
-  // Field errors are shown beside their fields (onInvalid); the rest here.
+  // Field errors are shown beside their fields (onInvalid), a freeze in its own notice; the rest here.
   const error =
-    save.error && !(save.error instanceof ApiError && (save.error.status === 409 || save.error.errors.length))
+    save.error &&
+    !isFrozen(save.error) &&
+    !(save.error instanceof ApiError && (save.error.status === 409 || save.error.errors.length))
       ? save.error
       : null;
 
@@ -76,7 +81,7 @@ export function SaveFlow({ env, flag, base, draft, onSaved, onInvalid, onReload,
           <button
             type="button"
             className="button button-danger"
-            onClick={() => save.mutate(conflict.version)}
+            onClick={() => save.mutate({ version: conflict.version })}
           >
             Save mine over theirs
           </button>
@@ -93,6 +98,11 @@ export function SaveFlow({ env, flag, base, draft, onSaved, onInvalid, onReload,
         <input value={reason} onChange={(e) => setReason(e.target.value)} />
       </label>
       <ErrorBanner error={error} />
+      <FrozenNotice
+        error={save.error}
+        pending={save.isPending}
+        onOverride={(override) => save.mutate({ version: base.version, override })}
+      />
       <div className="dialog-actions">
         <button type="button" className="button" onClick={onClose}>
           Keep editing
@@ -101,7 +111,7 @@ export function SaveFlow({ env, flag, base, draft, onSaved, onInvalid, onReload,
           type="button"
           className="button button-primary"
           disabled={save.isPending || mine.length === 0}
-          onClick={() => save.mutate(base.version)}
+          onClick={() => save.mutate({ version: base.version })}
         >
           Save
         </button>

@@ -2,6 +2,7 @@ import { cleanup, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { fromLocalInput } from "../components/local-time.js";
+import { testEnvironment } from "../testing/environment.js";
 import { mockApi } from "../testing/mock-api.js";
 import { renderAt } from "../testing/render.js";
 import { FreezesPage } from "./FreezesPage.js";
@@ -11,17 +12,7 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-const env = (key: string, sortOrder: number) => ({
-  key,
-  name: key,
-  sortOrder,
-  color: null,
-  corsOrigins: [],
-  requiresApproval: false,
-  rulesetVersion: 1,
-  version: 1,
-  createdAt: "",
-});
+const env = testEnvironment;
 const blackFriday = {
   environment: "production",
   reason: "Black Friday",

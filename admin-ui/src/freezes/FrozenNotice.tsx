@@ -14,9 +14,11 @@ export interface FrozenNoticeProps {
   /** Retries the write with the override reason; without it admins are only told. */
   onOverride?: (reason: string) => void;
   pending?: boolean;
+  /** For the control the refusal is about to point at (`aria-describedby`). */
+  id?: string;
 }
 
-export function FrozenNotice({ error, onOverride, pending = false }: FrozenNoticeProps) {
+export function FrozenNotice({ error, onOverride, pending = false, id }: FrozenNoticeProps) {
   const frozen = isFrozen(error);
   const client = useQueryClient();
   // The banner polls; a refusal is news now, so show the freeze everywhere at once.
@@ -25,7 +27,7 @@ export function FrozenNotice({ error, onOverride, pending = false }: FrozenNotic
   }, [frozen, client]);
   if (!frozen) return null;
   return (
-    <div className="banner banner-error frozen-notice" role="alert">
+    <div className="banner banner-error frozen-notice" role="alert" id={id}>
       <p>
         <strong>{error.title}</strong> {error.detail}
       </p>

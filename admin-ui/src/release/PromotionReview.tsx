@@ -10,7 +10,14 @@ import { ErrorBanner } from "../components/ErrorBanner.js";
 import { Field } from "../components/Field.js";
 import { FrozenNotice } from "../freezes/FrozenNotice.js";
 import { isFrozen } from "../freezes/override.js";
-import { type PromotionDetail, usePromotion, usePromotionActions } from "./api.js";
+import {
+  newerPreview,
+  type Preview,
+  type PromotionDetail,
+  usePromotion,
+  usePromotionActions,
+} from "./api.js";
+import { GateChecklist } from "./GateChecklist.js";
 import { GateRecord } from "./GateRecord.js";
 import { describeGate, waitingFor } from "./gate.js";
 import { RevertDialog } from "./RevertDialog.js";
@@ -46,6 +53,7 @@ function Details({ promotion: p }: { promotion: PromotionDetail }) {
         {p.reason && <> · reason: {p.reason}</>}
       </p>
       {p.status === "pending" && <p className="muted">{waitingFor(p.gate, p.from)}</p>}
+      {p.status === "pending" && <GateChecklist promotion={p} />}
       {p.error && <p className="field-error">{p.error}</p>}
       <h3>What it changes{p.status === "pending" ? " (as previewed when requested)" : ""}</h3>
       {p.preview ? <SetupDiff preview={p.preview} /> : <p>{p.flags.join(", ")}</p>}
@@ -64,9 +72,11 @@ function Decide({ promotion }: { promotion: PromotionDetail }) {
   const [needsWhy, setNeedsWhy] = useState(false);
   if (!canDecide) return <p className="muted small">An editor or admin decides on promotions.</p>;
   const own = me?.name === promotion.requestedBy;
-  const manual = promotion.gate?.type !== "soak";
-  const approve = (override?: string) =>
-    decide.mutate({ id: promotion.id, verdict: "approve", comment, override });
+  // A soak gate applies by itself, unless it also waits for an approval.
+  const manual = promotion.gate?.type !== "soak" || promotion.gate.approval === true;
+  const newer = newerPreview(decide.error);
+  const approve = (override?: string, expectedPreview?: string) =>
+    decide.mutate({ id: promotion.id, verdict: "approve", comment, override, expectedPreview });
   const reject = (override?: string) => {
     if (!comment.trim()) return setNeedsWhy(true);
     decide.mutate({ id: promotion.id, verdict: "reject", comment, override });
@@ -80,6 +90,14 @@ function Decide({ promotion }: { promotion: PromotionDetail }) {
       </Field>
       {isFrozen(decide.error) ? (
         <FrozenNotice error={decide.error} pending={decide.isPending} onOverride={retry} />
+      ) : newer ? (
+        <NewerPreview
+          id={promotion.id}
+          preview={newer}
+          detail={decide.error instanceof Error ? decide.error.message : ""}
+          pending={decide.isPending}
+          onApprove={() => approve(undefined, newer.hash)}
+        />
       ) : (
         <ErrorBanner error={decide.error} />
       )}
@@ -102,6 +120,44 @@ function Decide({ promotion }: { promotion: PromotionDetail }) {
         <p className="muted small">You requested this promotion; another editor or admin must approve it.</p>
       )}
     </div>
+  );
+}
+
+/**
+ * A target changed since the promotion was previewed, so the server refused to apply what was reviewed
+ * (409) and sent what it would apply now: the approver reads that and may approve exactly it.
+ */
+function NewerPreview(props: {
+  id: number;
+  preview: Preview;
+  detail: string;
+  pending: boolean;
+  onApprove: () => void;
+}) {
+  return (
+    <section className="banner newer-preview" aria-label={`New preview of promotion #${props.id}`}>
+      <p role="alert">
+        <strong>Not applied: what it would do has changed.</strong> {props.detail}
+      </p>
+      <h4>What it would change now</h4>
+      <SetupDiff preview={props.preview} />
+      {props.preview.blocked ? (
+        <ul className="field-error">
+          {props.preview.problems.map((p) => (
+            <li key={`${p.environment}-${p.flag}-${p.message}`}>{p.message}</li>
+          ))}
+        </ul>
+      ) : (
+        <button
+          type="button"
+          className="button button-primary"
+          disabled={props.pending}
+          onClick={props.onApprove}
+        >
+          Approve the new preview
+        </button>
+      )}
+    </section>
   );
 }
 

@@ -2,7 +2,7 @@ import { cleanup, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { StateFields } from "../api/types.js";
-import { type MockAnswer, mockApi, problemResponse } from "../testing/mock-api.js";
+import { jsonResponse, type MockAnswer, mockApi, problemResponse } from "../testing/mock-api.js";
 import { overviewAnswer, overviewRoute } from "../testing/overview.js";
 import { renderAt } from "../testing/render.js";
 import type { Preview, PromotionDetail } from "./api.js";
@@ -374,6 +374,92 @@ describe("deciding on a promotion", () => {
     expect((await within(review).findByText(/Applies by itself/)).textContent).toContain("for 60 minutes");
     expect(within(review).queryByRole("button", { name: "Approve #7" })).toBeNull();
     expect(within(review).getByRole("button", { name: "Reject #7" })).toBeTruthy();
+  });
+
+  it("after a 409 because a target changed, shows the new preview and approves exactly that", async () => {
+    const newer = preview({
+      hash: "b".repeat(64),
+      targets: [
+        {
+          environment: "production",
+          flags: [
+            {
+              flag: "new-checkout",
+              before: { ...setup({ on: false }), version: 4 },
+              after: setup({ fallthrough: { variation: "on" } }),
+              changes: ["turned on", "fallthrough: off → on"],
+              unchanged: false,
+            },
+          ],
+        },
+      ],
+    });
+    const mock = reviewing(promotion(), bo, {
+      "POST /api/v1/promotions/7/approve": (call) =>
+        (call.body as { expectedPreview?: string }).expectedPreview === newer.hash
+          ? jsonResponse({ id: 7, status: "applied" })
+          : problemResponse({
+              status: 409,
+              title: "Conflict",
+              detail: "new-checkout in production changed since this promotion was previewed.",
+              current: newer,
+            }),
+    });
+    const review = await openReview();
+    await userEvent.click(await within(review).findByRole("button", { name: "Approve #7" }));
+    const region = await within(review).findByRole("region", { name: "New preview of promotion #7" });
+    expect(region.textContent).toContain(
+      "new-checkout in production changed since this promotion was previewed.",
+    );
+    expect(within(region).getByText("turned on")).toBeTruthy();
+    await userEvent.click(within(region).getByRole("button", { name: "Approve the new preview" }));
+    await waitFor(() =>
+      expect(mock.calls.filter((c) => c.path === "/api/v1/promotions/7/approve").at(-1)?.body).toEqual({
+        expectedPreview: newer.hash,
+      }),
+    );
+  });
+
+  it("shows which gate passed and what a soak-and-approval promotion still waits for", async () => {
+    const updatedAt = new Date(Date.now() - 10 * 60_000).toISOString();
+    const staging = "/api/v1/environments/staging/flags/new-checkout";
+    reviewing(
+      promotion({
+        gate: { type: "soak", minutes: 30, maxMismatchRate: 0.02, approval: true },
+        preview: preview({ sourceVersions: { "new-checkout": 6 } }),
+      }),
+      bo,
+      {
+        [`GET ${staging}`]: {
+          json: {
+            ...setup(),
+            flag: "new-checkout",
+            environment: "staging",
+            version: 6,
+            updatedAt,
+            updatedBy: "ana",
+          },
+        },
+        [`GET ${staging}/guards`]: { json: { guards: [{ metric: "mismatch_rate", status: "tripped" }] } },
+        [`GET ${staging}/shadow`]: { json: { totals: { mismatchRate: 0.005 }, series: [], samples: [] } },
+      },
+    );
+    const review = await openReview();
+    const gates = await within(review).findByRole("list", { name: "Gates of promotion #7" });
+    await waitFor(() => expect(within(gates).getAllByRole("listitem")).toHaveLength(4));
+    const items = within(gates)
+      .getAllByRole("listitem")
+      .map((li) => li.textContent);
+    expect(items[0]).toBe("Waiting: Waits for another editor or admin to approve it.");
+    expect(items[1]).toMatch(/^Waiting: "new-checkout" live in staging for 10 of 30 minutes: soaked at /);
+    expect(items[2]).toBe(
+      'Waiting: A guard of "new-checkout" is tripped in staging: waits until it is re-armed.',
+    );
+    expect(items[3]).toBe(
+      'Passed: Shadow mismatches of "new-checkout" since then: 0.5% (within the limit of 2%).',
+    );
+    // It also waits for an approval, so another editor may give it.
+    expect(within(review).getByRole("button", { name: "Approve #7" })).toBeTruthy();
   });
 
   it("shows the gate record: who passed which gate when, with their comment", async () => {

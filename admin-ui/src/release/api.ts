@@ -3,7 +3,7 @@
  * promotions with their gate records, and the decisions on them (approve, reject, revert).
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api } from "../api/client.js";
+import { ApiError, api } from "../api/client.js";
 import { queryKeys } from "../api/query.js";
 import type { StateFields } from "../api/types.js";
 import { overrideHeaders } from "../freezes/override.js";
@@ -24,7 +24,10 @@ export interface Pipeline {
 /** What to promote: every flag with a tag (a release), or the listed flags (one flag is `[key]`). */
 export type Selection = { from: string; to: string[] } & ({ tag: string } | { flags: string[] });
 
-export type Gate = { type: "approval" } | { type: "soak"; minutes: number; maxMismatchRate?: number };
+export type Gate =
+  | { type: "approval" }
+  /** `approval`: also waits for an approval (always so into an environment that requires one). */
+  | { type: "soak"; minutes: number; maxMismatchRate?: number; approval?: boolean };
 
 export interface PromotionProblem {
   environment: string;
@@ -44,7 +47,18 @@ export interface PreviewFlag {
   unchanged: boolean;
 }
 
+/** A 409's `current` when a promotion's target changed since its preview: the preview as it would apply now. */
+export function newerPreview(error: unknown): Preview | null {
+  if (!(error instanceof ApiError) || error.status !== 409) return null;
+  const current = error.current<Partial<Preview>>();
+  return current && typeof current.hash === "string" && Array.isArray(current.targets)
+    ? (current as Preview)
+    : null;
+}
+
 export interface Preview {
+  /** The source setups' versions the promotion pinned (older servers may leave them out). */
+  sourceVersions?: Record<string, number>;
   blocked: boolean;
   hash: string;
   problems: PromotionProblem[];
@@ -134,14 +148,22 @@ export interface PromoteInput {
 }
 
 export type Decision =
-  | { id: number; verdict: "approve"; comment?: string; override?: string }
+  | {
+      id: number;
+      verdict: "approve";
+      comment?: string;
+      override?: string;
+      /** The hash of the newer preview the approver saw after a 409 (a target changed since the request). */
+      expectedPreview?: string;
+    }
   | { id: number; verdict: "reject"; comment: string; override?: string }
   | { id: number; verdict: "revert"; force?: boolean; reason?: string; override?: string };
 
 const decisionBody = (d: Decision) => {
   if (d.verdict === "revert")
     return { ...(d.force ? { force: true } : {}), ...(d.reason ? { reason: d.reason } : {}) };
-  return d.comment?.trim() ? { comment: d.comment.trim() } : {};
+  const expected = d.verdict === "approve" && d.expectedPreview ? { expectedPreview: d.expectedPreview } : {};
+  return { ...(d.comment?.trim() ? { comment: d.comment.trim() } : {}), ...expected };
 };
 
 export function usePromotionActions() {

@@ -10,13 +10,13 @@ export function describeGate(gate: Gate | null): string {
   if (!gate) return "no gate";
   if (gate.type === "approval") return "manual approval";
   const rate = gate.maxMismatchRate ?? DEFAULT_MAX_MISMATCH_RATE;
-  return `soak ${gate.minutes} min, guards green, shadow mismatches ≤ ${percent(rate)}`;
+  return `soak ${gate.minutes} min, guards green, shadow mismatches ≤ ${percent(rate)}${gate.approval ? ", and an approval" : ""}`;
 }
 
 /** What a pending promotion waits for, as a sentence. */
 export function waitingFor(gate: Gate | null, from: string): string {
   if (gate?.type === "soak") {
-    return `Applies by itself once every flag has been unchanged in ${from} for ${gate.minutes} minutes, with its guards green and shadow mismatches ≤ ${percent(gate.maxMismatchRate ?? DEFAULT_MAX_MISMATCH_RATE)}.`;
+    return `Applies ${gate.approval ? "once approved and" : "by itself"} once every flag has been unchanged in ${from} for ${gate.minutes} minutes, with its guards green and shadow mismatches ≤ ${percent(gate.maxMismatchRate ?? DEFAULT_MAX_MISMATCH_RATE)}.`;
   }
   return "Waits for another editor or admin to approve it.";
 }

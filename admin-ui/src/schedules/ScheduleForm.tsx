@@ -1,6 +1,8 @@
 /** @module Scheduling new steps for a flag in an environment: rows of time, action and percentage, or a ramp. */
 import { type FormEvent, useState } from "react";
 import { ApiError } from "../api/client.js";
+import { type ChangeRequest, filedRequest } from "../change-requests/api.js";
+import { ChangeRequestNotice } from "../change-requests/ChangeRequestNotice.js";
 import { ErrorBanner } from "../components/ErrorBanner.js";
 import { toLocalInput } from "../components/local-time.js";
 import { FrozenNotice } from "../freezes/FrozenNotice.js";
@@ -12,6 +14,8 @@ export function ScheduleForm({ env, flag }: { env: string; flag: string }) {
   const { create } = useScheduleActions(env, flag);
   const [drafts, setDrafts] = useState<StepDraft[]>([]);
   const [problems, setProblems] = useState<StepProblem[]>([]);
+  // In an environment that requires approval the schedule is filed as a change request (202).
+  const [filed, setFiled] = useState<ChangeRequest | null>(null);
   const serverError = create.error instanceof ApiError ? create.error : null;
   const errorFor = (index: number, field: StepProblem["field"]) =>
     problems.find((p) => p.index === index && p.field === field)?.message ??
@@ -25,7 +29,16 @@ export function ScheduleForm({ env, flag }: { env: string; flag: string }) {
     const result = stepsOf(drafts);
     if ("problems" in result) return setProblems(result.problems);
     setProblems([]);
-    create.mutate({ steps: result.steps, override }, { onSuccess: () => setDrafts([]) });
+    setFiled(null);
+    create.mutate(
+      { steps: result.steps, override },
+      {
+        onSuccess: (answer) => {
+          setDrafts([]);
+          setFiled(filedRequest(answer));
+        },
+      },
+    );
   };
   return (
     <form
@@ -74,6 +87,7 @@ export function ScheduleForm({ env, flag }: { env: string; flag: string }) {
           </tbody>
         </table>
       )}
+      {filed && <ChangeRequestNotice request={filed} what="schedule for" onDismiss={() => setFiled(null)} />}
       {isFrozen(create.error) ? (
         <FrozenNotice
           error={create.error}

@@ -1,6 +1,7 @@
 import { cleanup, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { testEnvironment } from "../testing/environment.js";
 import { mockApi } from "../testing/mock-api.js";
 import { overviewAnswer, overviewRoute } from "../testing/overview.js";
 import { renderAt } from "../testing/render.js";
@@ -12,17 +13,7 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-const env = (key: string, sortOrder: number) => ({
-  key,
-  name: key,
-  sortOrder,
-  color: null,
-  corsOrigins: [],
-  requiresApproval: false,
-  rulesetVersion: 1,
-  version: 1,
-  createdAt: "",
-});
+const env = testEnvironment;
 const base = "/api/v1/environments/production/flags/new-checkout/schedules";
 const paused: Schedule = {
   id: 3,
@@ -77,6 +68,39 @@ describe("SchedulesSection", () => {
     await userEvent.click(screen.getByRole("button", { name: "Cancel schedule #3" }));
     await waitFor(() =>
       expect(mock.calls.some((c) => c.method === "DELETE" && c.path === `${base}/3`)).toBe(true),
+    );
+  });
+
+  it("in an environment that requires approval, says the schedule was filed as a change request", async () => {
+    const mock = api("editor", []);
+    mock.routes[`POST ${base}`] = {
+      status: 202,
+      json: {
+        changeRequest: {
+          id: 12,
+          kind: "schedule",
+          environment: "production",
+          flag: "new-checkout",
+          changes: { schedule: [{ at: "2026-05-01T09:00:00.000Z", action: "on" }] },
+          baseVersion: 4,
+          reason: null,
+          status: "pending",
+          requestedBy: "ana",
+          decidedBy: null,
+          decidedAt: null,
+          comments: [],
+          createdAt: "2026-04-30T12:00:00.000Z",
+        },
+      },
+    };
+    renderAt(<SchedulesSection initialFlag="new-checkout" />);
+    await screen.findByText("Nothing scheduled for new-checkout in production.");
+    await userEvent.click(screen.getByRole("button", { name: "Add a step" }));
+    await userEvent.click(screen.getByRole("button", { name: "Schedule 1 step" }));
+    const notice = await screen.findByText(/was filed as change request #12/);
+    expect(notice.textContent).toContain("production requires approval, so your schedule for new-checkout");
+    expect(screen.getByRole("link", { name: "See change request #12" }).getAttribute("href")).toBe(
+      "/change-requests?environment=production",
     );
   });
 

@@ -1,41 +1,87 @@
 /**
- * @module Mismatch rate and candidate p95 latency per time window, as a small inline SVG (no chart library:
- * two series do not earn one).
+ * @module The shadow statistics over time as two small inline SVG charts (no chart library: a few lines
+ * do not earn one): mismatch and error rate, and latency p50/p95 of the old and the new code.
  */
 import type { ShadowSummary } from "./api.js";
 
 const W = 560;
 const H = 120;
 
-export function ShadowChart({ series }: { series: ShadowSummary["series"] }) {
+interface Line {
+  label: string;
+  className: string;
+  values: number[];
+}
+
+type Series = ShadowSummary["series"];
+
+export function ShadowCharts({ series }: { series: Series }) {
   if (series.length === 0) return null;
-  const step = W / series.length;
-  const maxRate = Math.max(0.01, ...series.map((s) => s.mismatchRate));
-  const p95 = series.map((s) => s.latencyMs.candidate.p95 ?? 0);
-  const maxMs = Math.max(1, ...p95, ...series.map((s) => s.latencyMs.control.p95 ?? 0));
-  const line = (values: number[]) =>
-    values.map((v, i) => `${i === 0 ? "M" : "L"}${(i + 0.5) * step},${H - (v / maxMs) * H}`).join(" ");
+  const lat = (path: "control" | "candidate", p: "p50" | "p95") =>
+    series.map((s) => s.latencyMs[path][p] ?? 0);
+  return (
+    <div className="shadow-charts">
+      <LineChart
+        title="Mismatch and error rate over time"
+        unit="%"
+        at={series.map((s) => s.at)}
+        lines={[
+          {
+            label: "mismatch rate",
+            className: "line-mismatch",
+            values: series.map((s) => s.mismatchRate * 100),
+          },
+          {
+            label: "error rate (new)",
+            className: "line-error",
+            values: series.map((s) => s.errorRate * 100),
+          },
+        ]}
+      />
+      <LineChart
+        title="Latency over time, old vs new"
+        unit="ms"
+        at={series.map((s) => s.at)}
+        lines={[
+          { label: "old p50", className: "line-control p50", values: lat("control", "p50") },
+          { label: "old p95", className: "line-control", values: lat("control", "p95") },
+          { label: "new p50", className: "line-candidate p50", values: lat("candidate", "p50") },
+          { label: "new p95", className: "line-candidate", values: lat("candidate", "p95") },
+        ]}
+      />
+    </div>
+  );
+}
+
+const round = (v: number) => +v.toFixed(2);
+
+function LineChart({ title, unit, at, lines }: { title: string; unit: string; at: string[]; lines: Line[] }) {
+  const max = Math.max(1, ...lines.flatMap((l) => l.values));
+  const x = (i: number) => (at.length === 1 ? W / 2 : (i / (at.length - 1)) * W);
+  const y = (v: number) => H - (v / max) * (H - 4) - 2;
+  const when = (iso: string) => new Date(iso).toLocaleString();
   return (
     <figure className="shadow-chart">
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label="Mismatch rate and p95 latency over time">
-        {series.map((s, i) => (
-          <rect
-            key={s.at}
-            x={i * step + 1}
-            width={Math.max(1, step - 2)}
-            y={H - (s.mismatchRate / maxRate) * H}
-            height={(s.mismatchRate / maxRate) * H}
-            className="bar-mismatch"
-          >
-            <title>{`${new Date(s.at).toLocaleTimeString()}: ${(s.mismatchRate * 100).toFixed(1)}% mismatches`}</title>
-          </rect>
+      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={title}>
+        <title>{`${title}, ${when(at[0] as string)} to ${when(at[at.length - 1] as string)}`}</title>
+        {lines.map((l) => (
+          <g key={l.label} className={l.className}>
+            <path d={l.values.map((v, i) => `${i === 0 ? "M" : "L"}${x(i)},${y(v)}`).join(" ")} />
+            {l.values.map((v, i) => (
+              <circle key={at[i]} cx={x(i)} cy={y(v)} r={2}>
+                <title>{`${when(at[i] as string)}: ${l.label} ${round(v)} ${unit}`}</title>
+              </circle>
+            ))}
+          </g>
         ))}
-        <path d={line(series.map((s) => s.latencyMs.control.p95 ?? 0))} className="line-control" />
-        <path d={line(p95)} className="line-candidate" />
       </svg>
       <figcaption className="muted small">
-        Bars: mismatch rate (max {(maxRate * 100).toFixed(1)}%). Lines: p95 latency, old (grey) and new
-        (blue), up to {maxMs} ms.
+        {title} (up to {round(max)} {unit}):{" "}
+        {lines.map((l) => (
+          <span key={l.label} className={`legend ${l.className}`}>
+            {l.label}
+          </span>
+        ))}
       </figcaption>
     </figure>
   );

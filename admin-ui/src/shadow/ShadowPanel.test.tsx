@@ -70,7 +70,10 @@ describe("ShadowPanel", () => {
     const samples = screen.getByRole("table", { name: "Sampled mismatches" });
     expect(samples.textContent).toContain('"totalCents": 189');
     expect(samples.textContent).toContain('"totalCents": 190');
-    expect(screen.getByRole("img", { name: /Mismatch rate/ })).toBeTruthy();
+    expect(screen.getByRole("img", { name: "Mismatch and error rate over time" })).toBeTruthy();
+    const latencyChart = screen.getByRole("img", { name: "Latency over time, old vs new" });
+    expect(latencyChart.textContent).toContain("new p95 50 ms");
+    expect(latencyChart.textContent).toContain("old p50 5 ms");
   });
 
   it("moves to the pilot cohort with the chosen segment and the version it was based on", async () => {
@@ -118,6 +121,74 @@ describe("ShadowPanel", () => {
     renderAt(<ShadowPanel env="production" flag="pricing-v2" />);
     await userEvent.click(await screen.findByRole("button", { name: "Move to rollout" }));
     expect(await screen.findByText("A rollout is more than 0% and less than 100%.")).toBeTruthy();
+  });
+
+  it("reads the chosen time range with a window size to match", async () => {
+    const api = mockApi({
+      [`GET ${base}/dark-launch`]: { json: step() },
+      [`GET ${base}/shadow`]: { json: summary },
+      [`GET ${base}/guards`]: { json: { guards: [] } },
+    });
+    renderAt(<ShadowPanel env="production" flag="pricing-v2" />);
+    await screen.findByText("3.0%");
+    const shadowCalls = () => api.calls.filter((c) => c.path === `${base}/shadow`);
+    expect(new URLSearchParams(shadowCalls()[0]?.search).get("windowMinutes")).toBe("5");
+    await userEvent.click(screen.getByRole("button", { name: "7 d" }));
+    await waitFor(() => expect(shadowCalls().length).toBe(2));
+    const query = new URLSearchParams(shadowCalls()[1]?.search);
+    expect(query.get("windowMinutes")).toBe("360");
+    const days = (Date.now() - Date.parse(query.get("from") ?? "")) / 86_400_000;
+    expect(days).toBeGreaterThan(6.99);
+    expect(days).toBeLessThan(7.01);
+    expect(screen.getByRole("button", { name: "7 d" }).getAttribute("aria-pressed")).toBe("true");
+  });
+
+  it("after a guard trip shows the figures, blocks the move, and re-arms the guard", async () => {
+    const trip = { trials: 400, events: 12, observedRate: 0.03, step: "shadow" };
+    const tripped = {
+      id: 7,
+      metric: "mismatch_rate" as const,
+      limit: 0.01,
+      action: "kill" as const,
+      trippedAt: "2026-11-25T03:58:00.000Z",
+      trip,
+    };
+    const api = mockApi({
+      [`GET ${base}/dark-launch`]: { json: step({ trippedGuards: [tripped] }) },
+      [`GET ${base}/shadow`]: { json: summary },
+      [`GET ${base}/guards`]: {
+        json: {
+          guards: [
+            {
+              ...tripped,
+              alpha: 0.01,
+              status: "tripped",
+              trials: 400,
+              events: 12,
+              llr: 9,
+              threshold: 9,
+              step: "shadow",
+            },
+          ],
+        },
+      },
+      [`POST ${base}/guards/rearm`]: { json: { rearmed: [], guards: [] } },
+      "GET /api/v1/auth/me": { json: { type: "user", id: "1", name: "ana", role: "editor" } },
+    });
+    renderAt(<ShadowPanel env="production" flag="pricing-v2" />);
+    const alert = await screen.findByText(/moving on is blocked until it is re-armed/);
+    expect(alert.closest("[role=alert]")?.textContent).toContain(
+      "12 of 400 compared calls differed (3%) at the shadow step; the flag was killed.",
+    );
+    expect(screen.queryByRole("button", { name: /Move to/ })).toBeNull();
+    const form = await screen.findByRole("form", { name: "Re-arm the mismatch rate guard" });
+    await userEvent.type(within(form).getByLabelText("Why re-arm"), "fixed rounding");
+    await userEvent.click(within(form).getByRole("button", { name: "Re-arm" }));
+    await waitFor(() => expect(api.calls.some((c) => c.path === `${base}/guards/rearm`)).toBe(true));
+    expect(api.calls.find((c) => c.path === `${base}/guards/rearm`)?.body).toEqual({
+      metrics: ["mismatch_rate"],
+      reason: "fixed rounding",
+    });
   });
 
   it("says so when no reports came in yet", async () => {

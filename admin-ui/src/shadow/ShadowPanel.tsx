@@ -1,15 +1,20 @@
 /**
  * @module The shadow panel of a flag in one environment: where the flag is on the dark-launch path with a
  * one-click move to the next step, how the new code compares with the old (mismatch and error rates,
- * latency p50/p95 of both over time) and the sampled mismatches side by side.
+ * latency p50/p95 of both over 1 h, 24 h or 7 d) and the sampled mismatches side by side, and the flag's
+ * guards. After a guard trips, the trip shows here and the move is blocked until the guard is re-armed.
  */
 import { type FormEvent, useState } from "react";
 import { ApiError } from "../api/client.js";
 import { useSegmentList } from "../api/segments.js";
 import { ErrorBanner } from "../components/ErrorBanner.js";
 import { Field } from "../components/Field.js";
+import { GuardsPanel } from "../guards/GuardsPanel.js";
+import { describeTrip, ruleText } from "../guards/status.js";
 import {
   type DarkLaunch,
+  RANGES,
+  type Range,
   type ShadowSummary,
   STEPS,
   type Step,
@@ -17,7 +22,7 @@ import {
   useDarkLaunch,
   useShadowSummary,
 } from "./api.js";
-import { ShadowChart } from "./ShadowChart.js";
+import { ShadowCharts } from "./ShadowChart.js";
 import "./shadow.css";
 
 const STEP_LABEL: Record<Step, string> = {
@@ -33,20 +38,61 @@ export const millis = (ms: number | null) =>
   ms === null ? "—" : ms >= 1000 ? `${ms / 1000} s` : `≤${ms} ms`;
 
 export function ShadowPanel({ env, flag }: { env: string; flag: string }) {
+  const [range, setRange] = useState<Range>("1h");
   const step = useDarkLaunch(env, flag);
-  const summary = useShadowSummary(env, flag);
+  const summary = useShadowSummary(env, flag, range);
+  const tripped = step.data?.trippedGuards ?? [];
   return (
     <section className="shadow-panel" aria-labelledby="shadow-title">
       <h2 id="shadow-title">Dark launch</h2>
       <ErrorBanner error={step.error ?? summary.error} />
       {step.data && <StepPath view={step.data} />}
-      {step.data && <AdvanceForm env={env} flag={flag} view={step.data} />}
+      {tripped.length > 0 && <TripNotice tripped={tripped} />}
+      {step.data && tripped.length === 0 && <AdvanceForm env={env} flag={flag} view={step.data} />}
+      <RangePicker range={range} onChange={setRange} />
       {summary.data ? (
-        <Comparison summary={summary.data} />
+        <Comparison summary={summary.data} range={range} />
       ) : (
         summary.isPending && <p className="muted">Loading…</p>
       )}
+      <GuardsPanel env={env} flag={flag} />
     </section>
+  );
+}
+
+function TripNotice({ tripped }: { tripped: NonNullable<DarkLaunch["trippedGuards"]> }) {
+  return (
+    <div className="banner banner-error trip-notice" role="alert">
+      <strong>
+        {tripped.length === 1 ? "A guard has tripped" : `${tripped.length} guards have tripped`}: moving on is
+        blocked until {tripped.length === 1 ? "it is" : "they are"} re-armed (under Guards below).
+      </strong>
+      {tripped.map((g) => (
+        <p key={g.id}>
+          "{ruleText(g.metric, g.limit)}"{g.trippedAt && ` at ${new Date(g.trippedAt).toLocaleString()}`}:{" "}
+          {describeTrip(g)}
+        </p>
+      ))}
+    </div>
+  );
+}
+
+function RangePicker({ range, onChange }: { range: Range; onChange: (range: Range) => void }) {
+  return (
+    // biome-ignore lint/a11y/useSemanticElements: a toggle-button group, not a form fieldset
+    <div className="range-picker" role="group" aria-label="Time range">
+      {(Object.keys(RANGES) as Range[]).map((r) => (
+        <button
+          key={r}
+          type="button"
+          className="button button-quiet"
+          aria-pressed={r === range}
+          onClick={() => onChange(r)}
+        >
+          {RANGES[r].label}
+        </button>
+      ))}
+    </div>
   );
 }
 
@@ -143,12 +189,13 @@ function AdvanceForm({ env, flag, view }: { env: string; flag: string; view: Dar
   );
 }
 
-function Comparison({ summary }: { summary: ShadowSummary }) {
+function Comparison({ summary, range }: { summary: ShadowSummary; range: Range }) {
   const t = summary.totals;
   if (t.shadowed === 0 && t.calls === 0) {
     return (
       <p className="empty">
-        No shadow reports in the last hour. SDKs send them every few seconds while calls are sampled.
+        No shadow reports in the last {RANGES[range].words}. SDKs send them every few seconds while calls are
+        sampled.
       </p>
     );
   }
@@ -193,7 +240,7 @@ function Comparison({ summary }: { summary: ShadowSummary }) {
           </tr>
         </tbody>
       </table>
-      <ShadowChart series={summary.series} />
+      <ShadowCharts series={summary.series} />
       <Samples samples={summary.samples} />
     </>
   );

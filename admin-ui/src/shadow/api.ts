@@ -4,6 +4,7 @@
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../api/client.js";
+import type { Guard } from "../guards/api.js";
 
 export type Step = "off" | "shadow" | "pilot" | "rollout" | "done";
 export const STEPS: Step[] = ["off", "shadow", "pilot", "rollout", "done"];
@@ -42,6 +43,8 @@ export interface DarkLaunch {
   shadowSampleRate: number;
   readyForRemoval: boolean;
   version: number;
+  /** Guards that tripped and no longer watch: the server refuses the next move until they are re-armed. */
+  trippedGuards?: Pick<Guard, "id" | "metric" | "limit" | "action" | "trippedAt" | "trip">[];
 }
 export interface AdvanceInput {
   to?: Step;
@@ -57,12 +60,24 @@ const keys = {
   step: (env: string, flag: string) => ["environments", env, "states", flag, "dark-launch"] as const,
 };
 
+/** The time ranges the panel offers, each with a window size that gives a readable number of points. */
+export const RANGES = {
+  "1h": { label: "1 h", words: "hour", ms: 3_600_000, windowMinutes: 5 },
+  "24h": { label: "24 h", words: "24 hours", ms: 86_400_000, windowMinutes: 60 },
+  "7d": { label: "7 d", words: "7 days", ms: 7 * 86_400_000, windowMinutes: 360 },
+} as const;
+export type Range = keyof typeof RANGES;
+
 /** Polled: SDKs report every few seconds, and the panel is what people watch during a shadow run. */
-export function useShadowSummary(env: string, flag: string, windowMinutes = 5) {
+export function useShadowSummary(env: string, flag: string, range: Range = "1h") {
+  const { ms, windowMinutes } = RANGES[range];
   return useQuery({
-    queryKey: [...keys.shadow(env, flag), windowMinutes],
-    queryFn: () => api<ShadowSummary>(`${base(env, flag)}/shadow`, { query: { windowMinutes } }),
-    refetchInterval: 5_000,
+    queryKey: [...keys.shadow(env, flag), range],
+    queryFn: () =>
+      api<ShadowSummary>(`${base(env, flag)}/shadow`, {
+        query: { windowMinutes, from: new Date(Date.now() - ms).toISOString() },
+      }),
+    refetchInterval: range === "1h" ? 5_000 : 60_000,
   });
 }
 

@@ -1,8 +1,8 @@
 import type { Flag, Ruleset, ShadowRule } from "@switchyard/core";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createClient, type SwitchyardClient } from "../client/switchyard-client.js";
+import { latencyBucket } from "./latency-buckets.js";
 import type { ShadowRunnerOptions } from "./shadow.js";
-import { LATENCY_BUCKETS_MS } from "./stats.js";
 
 const variations = [
   { key: "old", value: false },
@@ -112,7 +112,7 @@ describe("client.shadow", () => {
       await flush();
     }
     const stats = client.takeShadowStats().pricing;
-    const threeMs = LATENCY_BUCKETS_MS.findIndex((bound) => 3 <= bound);
+    const threeMs = latencyBucket(3);
     expect(stats?.controlLatency[threeMs]).toBe(2);
     expect(stats?.candidateLatency[threeMs]).toBe(2);
   });

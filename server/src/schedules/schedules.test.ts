@@ -207,6 +207,72 @@ describe("scheduled changes", () => {
   });
 });
 
+describe("schedules across flags and environments", () => {
+  const list = async (path: string) => {
+    const res = await t.request(`/api/v1${path}`, { headers: t.auth() });
+    return { status: res.status, body: await read(res) };
+  };
+  const ids = (body: { schedules: { id: number }[] }) => body.schedules.map((s) => s.id);
+  const make = async (env: string, flag: string, minutes: number) =>
+    (
+      await read(
+        await t.request(
+          `/api/v1/environments/${env}/flags/${flag}/schedules`,
+          json("POST", { steps: [{ at: at(minutes), action: "on" }] }, t.auth()),
+        ),
+      )
+    ).id as number;
+
+  it("lists an environment's schedules, or every environment's, filtered by status and flag", async () => {
+    const staging = await make("staging", "banner-text", 20_000);
+    const other = await make("staging", "max-items", 20_000);
+    const everywhere = (await list("/schedules")).body;
+    expect(everywhere.schedules.map((s: { environment: string }) => s.environment)).toEqual(
+      expect.arrayContaining(["production", "staging"]),
+    );
+    const inStaging = await list("/environments/staging/schedules");
+    expect(inStaging.status).toBe(200);
+    expect(ids(inStaging.body)).toEqual([staging, other]);
+    expect(ids((await list("/environments/staging/schedules?flag=max-items")).body)).toEqual([other]);
+    expect(ids((await list("/schedules?environment=staging&flag=banner-text")).body)).toEqual([staging]);
+
+    const production = (await list("/environments/production/schedules")).body.schedules as {
+      id: number;
+      status: string;
+    }[];
+    const done = production.filter((s) => s.status === "done").map((s) => s.id);
+    expect(done.length).toBeGreaterThan(0);
+    expect(ids((await list("/environments/production/schedules?status=done")).body)).toEqual(done);
+    expect(ids((await list("/schedules?status=done")).body)).toEqual(done);
+    // Pending: waiting for its next step (active); paused ones are listed apart.
+    expect(ids((await list("/schedules?status=pending")).body)).toEqual(
+      expect.arrayContaining([staging, other]),
+    );
+    const pending = (await list("/schedules?status=pending")).body.schedules as { status: string }[];
+    expect(pending.every((s) => s.status === "active")).toBe(true);
+    const paused = (await list("/schedules?status=paused")).body.schedules as { status: string }[];
+    expect(paused.every((s) => s.status === "paused")).toBe(true);
+  });
+
+  it("answers a bad filter or an unknown environment with problem details", async () => {
+    const bad = await t.request("/api/v1/schedules?status=later", { headers: t.auth() });
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get("content-type")).toContain("application/problem+json");
+    expect((await read(bad)).errors.map((e: { path: string }) => e.path)).toContain("status");
+    expect((await list("/environments/nowhere/schedules")).status).toBe(404);
+  });
+
+  it("is in the OpenAPI document, with its filters", async () => {
+    const doc = await read(await t.request("/api/openapi.json"));
+    const names = (path: string) =>
+      doc.paths[path]?.get?.parameters.map((p: { name: string }) => p.name) as string[];
+    expect(names("/api/v1/environments/{env}/schedules")).toEqual(
+      expect.arrayContaining(["env", "status", "flag"]),
+    );
+    expect(names("/api/v1/schedules")).toEqual(expect.arrayContaining(["environment", "status", "flag"]));
+  });
+});
+
 describe("scheduled changes in an environment that requires approval", () => {
   const checkout = "/api/v1/environments/production/flags/new-checkout";
   const protect = async (on: boolean) => {
