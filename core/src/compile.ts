@@ -26,7 +26,7 @@ import {
   type SegmentTest,
   UnsafePatternError,
 } from "./operators.js";
-import { type CompiledShadow, compileShadow } from "./shadow.js";
+import type { CompiledShadow } from "./shadow.js";
 import { validateRuleset } from "./validate.js";
 
 /** How a rule or the fallthrough serves: one frozen decision, or a sticky split between several. */
@@ -64,8 +64,11 @@ export interface CompiledFlag {
   error?: { code: ErrorCode; message: string };
   /** The answer whatever the context, when there is one: the flag is off, or on with nothing to decide. */
   constant?: Decision;
-  /** The shadow rule, compiled; absent when the flag never shadows. */
-  shadow?: CompiledShadow;
+  /**
+   * The shadow rule, compiled by `shouldShadow` on the flag's first sampling decision (null: it never
+   * samples) — so a bundle that never shadows, the browser's, carries none of it.
+   */
+  shadow?: CompiledShadow | null;
 }
 
 interface CompiledSegment {
@@ -160,8 +163,6 @@ function compileFlag(flag: Flag, segmentTest: SegmentTest, lookupKey?: KeyLookup
     rules: [],
     fallthrough: compileServe(flag, flag.fallthrough, hasTargeting ? "DEFAULT" : "STATIC"),
   };
-  const shadow = compileShadow(flag, segmentTest);
-  if (shadow) compiled.shadow = shadow;
   if (flag.targets?.length) {
     compiled.targets = new Map();
     for (const t of flag.targets) {

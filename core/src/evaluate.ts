@@ -15,16 +15,12 @@ function failure<T>(defaultValue: T, errorCode: ErrorCode, errorMessage: string)
   return { value: defaultValue, reason: "ERROR", errorCode, errorMessage };
 }
 
-/**
- * What was thrown, as text, without throwing again: the thrown value may be a Proxy whose traps throw
- * (`instanceof` asks for its prototype), or have a `message` getter or `toString` that throws.
- */
+/** What was thrown, as text, without throwing again (a trapping Proxy, a throwing getter or toString). */
 function describeThrown(e: unknown): string {
   try {
-    const text = e instanceof Error ? e.message : e;
-    return typeof text === "string" ? text : String(text);
+    return String(e instanceof Error ? e.message : e);
   } catch {
-    return "evaluation failed (the thrown value could not be read)";
+    return "evaluation failed";
   }
 }
 
@@ -179,23 +175,14 @@ export function evaluateFlag<T extends JsonValue = JsonValue>(
   }
 }
 
-/** An option read that throws counts as the safer answer (`true`: show only client-visible flags). */
-function readOption(read: () => boolean): boolean {
-  try {
-    return read();
-  } catch {
-    return true;
-  }
-}
-
-/** Evaluates every flag (or every client-visible one) for one context. Never throws. */
+/** Evaluates every flag (or every client-visible one) for one context. */
 export function evaluateAll(
   ruleset: CompiledRuleset,
   context: EvaluationContext | undefined,
   options?: { clientVisibleOnly?: boolean },
 ): Record<string, Decision> {
   const out: Record<string, Decision> = {};
-  const visibleOnly = readOption(() => options?.clientVisibleOnly === true);
+  const visibleOnly = options?.clientVisibleOnly;
   for (const [key, flag] of ruleset.flags) {
     if (visibleOnly && !flag.source.clientVisible) continue;
     out[key] = evaluateFlag(ruleset, flag, context);
