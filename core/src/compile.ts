@@ -162,6 +162,7 @@ function compileFlag(flag: Flag, segmentTest: SegmentTest, lookupKey?: KeyLookup
     targets: undefined,
     rules: [],
     fallthrough: compileServe(flag, flag.fallthrough, hasTargeting ? "DEFAULT" : "STATIC"),
+    shadow: undefined, // present from the start, so compiling it later keeps every flag's shape alike
   };
   if (flag.targets?.length) {
     compiled.targets = new Map();
