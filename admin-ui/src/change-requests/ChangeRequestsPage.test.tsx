@@ -63,6 +63,7 @@ function api(
     "GET /api/v1/environments": { json: { environments: [production] } },
     "GET /api/v1/change-requests": { json: { changeRequests: requests } },
     "GET /api/v1/environments/production/flags/new-checkout": { json: live },
+    "GET /api/v1/promotions": { json: { promotions: [] } },
     ...extra,
   });
 }
@@ -172,6 +173,44 @@ describe("ChangeRequestsPage", () => {
     ]);
     await userEvent.click(await within(card).findByRole("button", { name: "Approve #8" }));
     await waitFor(() => expect(mock.calls.some((c) => c.path.endsWith("/8/approve"))).toBe(true));
+  });
+
+  it("lists promotions waiting for approval beside the requests, and opens one's review", async () => {
+    const pending = {
+      id: 3,
+      from: "staging",
+      to: ["production"],
+      selector: { flags: ["new-checkout"] },
+      flags: ["new-checkout"],
+      status: "pending",
+      gate: { type: "approval" },
+      reason: "release 42",
+      error: null,
+      requestedBy: "ana",
+      requestedAt: "2026-05-01T10:00:00Z",
+      appliedBy: null,
+    };
+    const soaking = { ...pending, id: 4, gate: { type: "soak", minutes: 30 } };
+    api({ name: "bo", role: "editor" }, [], {
+      "GET /api/v1/promotions": { json: { promotions: [pending, soaking] } },
+      "GET /api/v1/promotions/3": {
+        json: {
+          ...pending,
+          previewHash: "h",
+          preview: { blocked: false, hash: "h", problems: [], targets: [] },
+          gateRecord: [],
+        },
+      },
+    });
+    renderAt(<ChangeRequestsPage />, "/change-requests?environment=production");
+    const section = await screen.findByRole("region", { name: "Promotions waiting for approval (1)" });
+    expect(section.textContent).toContain("new-checkout: staging → production · manual approval");
+    await userEvent.click(within(section).getByRole("button", { name: "Review #3" }));
+    const review = await within(section).findByRole("region", { name: "Promotion #3" });
+    expect(await within(review).findByRole("button", { name: "Approve #3" })).toBeTruthy();
+    expect(within(review).getByRole("list", { name: "Gates of promotion #3" }).textContent).toContain(
+      "Waits for another editor or admin to approve it.",
+    );
   });
 
   it("lists one environment's requests when the URL names it", async () => {
