@@ -3,6 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { FlagState } from "../api/types.js";
 import { type MockAnswer, mockApi } from "../testing/mock-api.js";
+import { promotionSummary } from "../testing/promotion.js";
 import { renderAt } from "../testing/render.js";
 import type { ChangeRequest } from "./api.js";
 import { ChangeRequestsPage } from "./ChangeRequestsPage.js";
@@ -176,21 +177,8 @@ describe("ChangeRequestsPage", () => {
   });
 
   it("lists promotions waiting for approval beside the requests, and opens one's review", async () => {
-    const pending = {
-      id: 3,
-      from: "staging",
-      to: ["production"],
-      selector: { flags: ["new-checkout"] },
-      flags: ["new-checkout"],
-      status: "pending",
-      gate: { type: "approval" },
-      reason: "release 42",
-      error: null,
-      requestedBy: "ana",
-      requestedAt: "2026-05-01T10:00:00Z",
-      appliedBy: null,
-    };
-    const soaking = { ...pending, id: 4, gate: { type: "soak", minutes: 30 } };
+    const pending = promotionSummary({ id: 3, selector: { flags: ["new-checkout"] } });
+    const soaking = promotionSummary({ id: 4, gate: { type: "soak", minutes: 30 } });
     api({ name: "bo", role: "editor" }, [], {
       "GET /api/v1/promotions": { json: { promotions: [pending, soaking] } },
       "GET /api/v1/promotions/3": {
