@@ -114,6 +114,7 @@ describe("shadow panel in Chromium", () => {
     expect(await panel.getByRole("button", { name: /^Move to/ }).count()).toBe(0);
     const row = panel.getByRole("row", { name: "Mismatch rate" });
     expect(await row.textContent()).toContain("tripped");
+    await page.getByRole("heading", { name: "Dark launch" }).evaluate((h) => h.scrollIntoView());
     await e2e.screenshot(page, "guard-tripped");
 
     const rearm = panel.getByRole("form", { name: "Re-arm the mismatch rate guard" });
