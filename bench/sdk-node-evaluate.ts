@@ -124,7 +124,9 @@ lines.push(
   `- SDK within 2× of core on every case: ${verdict(rows.every((r) => r.sdk / r.core <= 2))}.`,
   `- ≥ 10× faster than the faster peer on every case: ${verdict(peerRatios.every((x) => x >= 10))}` +
     ` (${rows.map((r, k) => `${r.name}: ${peerRatios[k]!.toFixed(1)}×`).join("; ")}).`,
-  `- createClient → ready from the persisted benchmark ruleset ≤ 10 ms: ${verdict(footprint.startupMs <= 10)}.`,
+  `- createClient → ready from the persisted benchmark ruleset ≤ 10 ms: repeated starts in one process ${verdict(footprint.startupMs <= 10)}` +
+    ` (${footprint.startupMs.toFixed(2)} ms); in a fresh process, as at an app restart, ${verdict(footprint.coldStartupMs <= 10)}` +
+    ` (${footprint.coldStartupMs.toFixed(2)} ms).`,
 );
 const machine = `${cpus()[0]?.model ?? "unknown CPU"} × ${cpus().length}, Node ${process.version}`;
 console.log(`\n${machine}\n\n${lines.join("\n")}`);

@@ -9,6 +9,8 @@ export default defineConfig({
   },
   format: ["esm"],
   target: "es2020",
+  // A browser build: core's `browser` map applies (bucketing over TextEncoder, no regex guard in the page).
+  platform: "browser",
   dts: true,
   clean: true,
   splitting: true,

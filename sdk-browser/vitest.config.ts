@@ -1,6 +1,26 @@
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname } from "node:path";
-import { defineConfig } from "vitest/config";
+import { dirname, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { defineConfig, type Plugin } from "vitest/config";
+
+/**
+ * Bundlers swap core's browser variants in (its package.json `browser` map: bucketing over TextEncoder, the
+ * regex guard left to the server); vitest does not, so this plugin does, and the tests run what pages run.
+ */
+function coreBrowserMap(): Plugin {
+  const core = fileURLToPath(new URL("../core/", import.meta.url));
+  const map: Record<string, string> = JSON.parse(readFileSync(`${core}package.json`, "utf8")).browser;
+  return {
+    name: "core-browser-map",
+    enforce: "pre",
+    resolveId(source, importer) {
+      if (!importer?.startsWith(core) || !source.startsWith(".")) return null;
+      const to = map[`./${relative(core, resolve(dirname(importer), source))}`];
+      return to ? resolve(core, to) : null;
+    },
+  };
+}
 
 /**
  * React 18's packages, taken from the package installed for this purpose (test/react18/package.json: there
@@ -16,6 +36,7 @@ function react18Aliases() {
 }
 
 export default defineConfig({
+  plugins: [coreBrowserMap()],
   resolve: { conditions: ["source"] },
   ssr: { resolve: { conditions: ["source"] } },
   test: {

@@ -148,8 +148,13 @@ export function describeChange(c: Change): string {
   }
 }
 
-/** Applied, or (a state edit in an environment that requires approval) filed as a change request. */
-export type ChangeOutcome = { status: "applied" } | { status: "pending"; changeRequest: number };
+/**
+ * Applied, or (a state edit in an environment that requires approval) filed as a change request;
+ * `existing` when the server answered with the same request an earlier run filed (no duplicate).
+ */
+export type ChangeOutcome =
+  | { status: "applied" }
+  | { status: "pending"; changeRequest: number; existing?: true };
 
 export async function applyChange(api: Api, env: string, c: Change): Promise<ChangeOutcome> {
   const applied = { status: "applied" } as const;

@@ -8,6 +8,8 @@ import { flagCommand, listFlags } from "./commands/flags.js";
 import { exportFlags, importFlags } from "./commands/flags-as-code.js";
 import { freeze } from "./commands/freeze.js";
 import { promote } from "./commands/promote.js";
+import { requests } from "./commands/requests.js";
+import { schedules } from "./commands/schedules.js";
 import { types } from "./commands/types.js";
 import { EXIT, need, UsageError } from "./exit.js";
 import type { Io } from "./io.js";
@@ -25,6 +27,9 @@ const USAGE = `switchyard <command> [options]   (SWITCHYARD_URL, SWITCHYARD_TOKE
           [--gate approval | --gate soak --soak-minutes N [--max-mismatch-rate 0.01]]
   freeze set <env> --reason "…" --until <ISO date> [--json]   freeze lift <env> [--json]
   freeze list [--env E] [--json]
+  requests list [--env E] [--status pending|applied|rejected|conflicted|all] [--json]
+  requests approve <id> [--comment "…"] [--json]   requests reject <id> --comment "…" [--json]
+  schedules list [--env E] [--flag K] [--status pending|paused|done|cancelled|failed] [--json]
   export --env E [--format json|yaml] [--out FILE]
   import --env E <FILE> [--dry-run] [--json]
   types --env E [--out FILE]
@@ -41,6 +46,8 @@ const COMMANDS: Record<string, { run: (command: Command) => Promise<number>; arg
   flag: { run: flagCommand, args: 2 },
   promote: { run: promote, args: 0 },
   freeze: { run: freeze, args: 2 },
+  requests: { run: requests, args: 2 },
+  schedules: { run: schedules, args: 1 },
   export: { run: exportFlags, args: 0 },
   import: { run: importFlags, args: 1 },
   types: { run: types, args: 0 },

@@ -13,6 +13,8 @@ const OPTIONS = {
   "soak-minutes": { type: "string" },
   "max-mismatch-rate": { type: "string" },
   reason: { type: "string" },
+  comment: { type: "string" },
+  status: { type: "string" },
   until: { type: "string" },
   format: { type: "string" },
   out: { type: "string" },

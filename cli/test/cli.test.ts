@@ -248,6 +248,22 @@ describe("switchyard CLI", () => {
     );
     expect(imported.out).toMatch(filed);
 
+    // Run again (a pipeline's retry): the same requests are reported, none filed twice.
+    const ids = (text: string) => [...text.matchAll(/#(\d+)/g)].map((m) => Number(m[1])).sort();
+    const rerun = await sy("import", "--env", "protected", file);
+    expect(rerun.code).toBe(EXIT.pending);
+    expect(rerun.out).not.toMatch(/^filed /m);
+    expect(rerun.out).toMatch(
+      new RegExp(`^already pending approval in protected, not filed again: ${states} change requests #`, "m"),
+    );
+    expect(ids(rerun.out)).toEqual(ids(imported.out));
+    const { changeRequests } = await admin<{ changeRequests: unknown[] }>(
+      server,
+      "GET",
+      "/change-requests?status=pending&environment=protected",
+    );
+    expect(changeRequests).toHaveLength(states + 1); // and the `flag on` above
+
     const promoted = await sy("promote", "--from", "staging", "--to", "protected", "--flag", "max-items");
     expect(promoted.code).toBe(EXIT.pending);
     expect(promoted.out).toMatch(

@@ -1,9 +1,11 @@
 /**
  * @module The browser-safe ruleset: what a client key may see. Only client-visible flags, only the
  * segments they use, and pilot-user keys replaced by salted hashes, so a page never learns who they are.
+ * `matches` patterns come with the input bound the full regex guard gives them (browsers ship no guard).
  */
 import { hashKey } from "./bucket.js";
 import type { Clause, Flag, Ruleset, Segment } from "./model.js";
+import { safePattern } from "./regexp-guard.js";
 
 function segmentsUsedBy(flags: Flag[]): Set<string> {
   const used = new Set<string>();
@@ -39,27 +41,42 @@ function withNested(used: Set<string>, segments: Segment[]): Set<string> {
   return used;
 }
 
-/** `in`/`notIn` on `targetingKey` name pilot users too: their string values are hashed like target keys. */
-function hashKeyClauses<T extends { clauses: Clause[] }>(
+/** The bound the full guard gives a pattern (0 when it refuses it): what a browser tests values against. */
+function bound(pattern: string): number {
+  try {
+    return safePattern(pattern).maxInput;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * One clause as a browser sees it. `in`/`notIn` on `targetingKey` name pilot users too: their string values
+ * are hashed like target keys. `matches` carries each pattern's bound, so browsers need not ship the guard.
+ */
+function browserClause(c: Clause, salt: string): Clause {
+  if (c.op === "matches") {
+    return { ...c, maxInput: c.values.filter((v): v is string => typeof v === "string").map(bound) };
+  }
+  if (c.attribute === "targetingKey" && (c.op === "in" || c.op === "notIn")) {
+    return { ...c, values: c.values.map((v) => (typeof v === "string" ? hashKey(salt, v) : v)) };
+  }
+  return c;
+}
+
+function browserRules<T extends { clauses: Clause[] }>(
   rules: T[] | undefined,
   salt: string,
 ): T[] | undefined {
-  return rules?.map((rule) => ({
-    ...rule,
-    clauses: rule.clauses.map((c) =>
-      c.attribute === "targetingKey" && (c.op === "in" || c.op === "notIn")
-        ? { ...c, values: c.values.map((v) => (typeof v === "string" ? hashKey(salt, v) : v)) }
-        : c,
-    ),
-  }));
+  return rules?.map((rule) => ({ ...rule, clauses: rule.clauses.map((c) => browserClause(c, salt)) }));
 }
 
-/** One flag as a browser may see it: target keys and `in` clauses on `targetingKey` hashed. */
+/** One flag as a browser may see it: target keys and `in` clauses on `targetingKey` hashed, patterns bounded. */
 export function toBrowserFlag(flag: Flag, salt: string): Flag {
   return {
     ...flag,
     targets: flag.targets?.map((t) => ({ ...t, values: t.values.map((k) => hashKey(salt, k)) })),
-    rules: hashKeyClauses(flag.rules, salt),
+    rules: browserRules(flag.rules, salt),
   };
 }
 
@@ -70,7 +87,7 @@ export function toBrowserSegment(segment: Segment, salt: string): Segment {
     ...segment,
     included: hash(segment.included),
     excluded: hash(segment.excluded),
-    rules: hashKeyClauses(segment.rules, salt),
+    rules: browserRules(segment.rules, salt),
   };
 }
 

@@ -1,7 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import * as browser from "./bucket.browser.js";
 import { bucketAfter, bucketFor, hashKey, hashPrefix, murmur3, murmur3After } from "./bucket.js";
 import { BUCKET_COUNT } from "./model.js";
+import { vectors } from "./vectors/index.js";
 
 /** A second MurmurHash3 x86 32-bit, written from the algorithm over TextEncoder bytes, to check the fast one. */
 function reference(input: string, seed: number): number {
@@ -107,6 +109,64 @@ describe("hashKey", () => {
       fc.property(fc.string({ minLength: 17 }), (key) => {
         expect(hashKey("s", key)).not.toContain(key);
       }),
+    );
+  });
+});
+
+/** Strings rich in what UTF-8 encoders get wrong: astral characters, surrogate pairs and lone surrogates. */
+const surrogateHeavy = fc
+  .array(
+    fc.oneof(
+      fc.string({ unit: "binary" }),
+      fc.constantFrom(
+        "\ud800",
+        "\udbff",
+        "\udc00",
+        "\udfff",
+        "\ud83d\ude00",
+        "\u{10ffff}",
+        "\u07ff",
+        "\u0800",
+      ),
+      fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)),
+    ),
+    { maxLength: 12 },
+  )
+  .map((parts) => parts.join(""));
+const anyInput = fc.oneof(anyString, surrogateHeavy);
+
+// What browsers run (core's package.json `browser` map): TextEncoder bytes, no prefix state kept.
+describe("the browser's bucketing (bucket.browser.ts) against the server's (bucket.ts)", () => {
+  it("answers every shared vector the same", () => {
+    for (const [input, seed, expected] of vectors.murmur3)
+      expect(browser.murmur3(input, seed)).toBe(expected);
+    for (const [salt, value, expected] of vectors.buckets)
+      expect(browser.bucketFor(salt, value)).toBe(expected);
+    for (const [salt, key, expected] of vectors.hashKey) expect(browser.hashKey(salt, key)).toBe(expected);
+  });
+
+  it("hashes any string, astral or lone surrogate included, to the same number", () => {
+    for (const s of ["\ud800", "a\udc00b", "\ud83d\ude00\ud83d", "\udfff\ud800", "😀", "\u{10ffff}"]) {
+      expect(browser.murmur3(s)).toBe(murmur3(s));
+    }
+    fc.assert(
+      fc.property(anyInput, fc.integer({ min: 0, max: 0xffffffff }), (s, seed) => {
+        expect(browser.murmur3(s, seed)).toBe(murmur3(s, seed));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("gives every salt and value the same bucket and every key the same hash", () => {
+    fc.assert(
+      fc.property(anyInput, anyInput, (salt, value) => {
+        const bucket = bucketFor(salt, value);
+        expect(browser.bucketFor(salt, value)).toBe(bucket);
+        expect(browser.bucketAfter(browser.hashPrefix(`${salt}.`), value)).toBe(bucket);
+        expect(browser.murmur3After(browser.hashPrefix(salt, 7), value)).toBe(murmur3(salt + value, 7));
+        expect(browser.hashKey(salt, value)).toBe(hashKey(salt, value));
+      }),
+      { numRuns: 2000 },
     );
   });
 });

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type CompiledRuleset, compileRuleset, compileTrustedRuleset } from "./compile.js";
+import { type CompiledRuleset, compileRuleset, compileTrustedRuleset, MAX_DEPTH } from "./compile.js";
 import { evaluate } from "./evaluate.js";
 import type { Flag, Ruleset } from "./model.js";
 import { booleanFlag, percentOn, ruleset } from "./test-rulesets.js";
@@ -87,6 +87,40 @@ describe("compileRuleset", () => {
     );
     expect(evaluate(r, "f", { targetingKey: "bob" }, false).value).toBe(true);
     expect(evaluate(r, "f", { targetingKey: "al", e: "aa" }, false).value).toBe(false);
+  });
+
+  it("matches segments on a segmentMatch cycle, or nested too deep, by their key lists only", () => {
+    const inSegments = (...keys: string[]) => [
+      { clauses: [{ attribute: "", op: "segmentMatch" as const, values: keys }] },
+    ];
+    const chain = Array.from({ length: MAX_DEPTH + 2 }, (_, i) => ({
+      key: `c${i}`,
+      version: 1,
+      included: [`member-${i}`],
+      rules: i === 0 ? [] : inSegments(`c${i - 1}`),
+    }));
+    const r = compile(
+      ruleset(
+        [booleanFlag("f", { fallthrough: { variation: "off" } })],
+        [
+          { key: "self", version: 1, included: ["ann"], rules: inSegments("self") },
+          { key: "a", version: 1, included: ["bob"], rules: inSegments("b") },
+          { key: "b", version: 1, included: ["cy"], rules: inSegments("a") },
+          { key: "above", version: 1, rules: inSegments("a", "self") },
+          ...chain,
+        ],
+      ),
+    );
+    expect(r.inSegment("self", { targetingKey: "ann" })).toBe(true);
+    expect(r.inSegment("self", { targetingKey: "dan" })).toBe(false);
+    expect(r.inSegment("a", { targetingKey: "bob" })).toBe(true);
+    expect(r.inSegment("a", { targetingKey: "cy" })).toBe(false);
+    expect(r.inSegment("above", { targetingKey: "cy" })).toBe(false);
+    expect(r.inSegment("above", { targetingKey: "ann" })).toBe(true);
+    // A chain within the bound follows its rules; above it, a segment keeps only its own keys.
+    expect(r.inSegment(`c${MAX_DEPTH}`, { targetingKey: "member-0" })).toBe(true);
+    expect(r.inSegment(`c${MAX_DEPTH + 1}`, { targetingKey: "member-0" })).toBe(false);
+    expect(r.inSegment(`c${MAX_DEPTH + 1}`, { targetingKey: `member-${MAX_DEPTH + 1}` })).toBe(true);
   });
 
   it("finds prerequisite cycles, self-loops included, without recursion", () => {

@@ -4,6 +4,7 @@
  * path allocates nothing.
  */
 import { bucketAfter, type HashPrefix, hashKey, hashPrefix } from "./bucket.js";
+import { graphShape } from "./graph.js";
 import type {
   Decision,
   ErrorCode,
@@ -25,6 +26,7 @@ import {
   type SegmentTest,
   UnsafePatternError,
 } from "./operators.js";
+import { type CompiledShadow, compileShadow } from "./shadow.js";
 import { validateRuleset } from "./validate.js";
 
 /** How a rule or the fallthrough serves: one frozen decision, or a sticky split between several. */
@@ -62,6 +64,8 @@ export interface CompiledFlag {
   error?: { code: ErrorCode; message: string };
   /** The answer whatever the context, when there is one: the flag is off, or on with nothing to decide. */
   constant?: Decision;
+  /** The shadow rule, compiled; absent when the flag never shadows. */
+  shadow?: CompiledShadow;
 }
 
 interface CompiledSegment {
@@ -110,32 +114,32 @@ function compileServe(flag: Flag, serve: Serve, reason: Reason, extra?: Partial<
   };
 }
 
-/** Finds prerequisite cycles with an explicit stack (no recursion, so no stack overflow on deep chains). */
-function flagsInCycles(flags: Flag[]): Set<string> {
+/** Prerequisite chains and segment nesting deeper than this are configuration errors, not followed. */
+export const MAX_DEPTH = 32;
+
+/** Flags on a prerequisite cycle or above a too-deep chain, with why: evaluating them would not end well. */
+function brokenPrerequisites(flags: Flag[]): Map<string, string> {
   const edges = new Map(flags.map((f) => [f.key, (f.prerequisites ?? []).map((p) => p.flagKey)]));
-  const state = new Map<string, 1 | 2>(); // 1 = on the current path, 2 = done
-  const inCycle = new Set<string>();
-  for (const start of edges.keys()) {
-    if (state.has(start)) continue;
-    const stack: [string, number][] = [[start, 0]];
-    const path: string[] = [start];
-    state.set(start, 1);
-    while (stack.length) {
-      const top = stack[stack.length - 1] as [string, number];
-      const next = edges.get(top[0])?.[top[1]++];
-      if (next === undefined) {
-        state.set(top[0], 2);
-        stack.pop();
-        path.pop();
-      } else if (state.get(next) === 1) {
-        for (const k of path.slice(path.indexOf(next))) inCycle.add(k);
-      } else if (!state.has(next) && edges.has(next)) {
-        state.set(next, 1);
-        stack.push([next, 0]);
-        path.push(next);
-      }
-    }
-  }
+  const { inCycle, depth } = graphShape(edges);
+  const broken = new Map<string, string>();
+  for (const [key, d] of depth)
+    if (d > MAX_DEPTH) broken.set(key, `prerequisite chain deeper than ${MAX_DEPTH}`);
+  for (const key of inCycle) broken.set(key, `prerequisite cycle through ${key}`);
+  return broken;
+}
+
+/** Segments whose rules would recurse without end (a `segmentMatch` cycle) or too deep. */
+function brokenSegments(segments: Segment[]): Set<string> {
+  const edges = new Map(
+    segments.map((s) => [
+      s.key,
+      (s.rules ?? []).flatMap((r) =>
+        (r.clauses ?? []).flatMap((c) => (c.op === "segmentMatch" ? c.values.map(String) : [])),
+      ),
+    ]),
+  );
+  const { inCycle, depth } = graphShape(edges);
+  for (const [key, d] of depth) if (d > MAX_DEPTH) inCycle.add(key);
   return inCycle;
 }
 
@@ -154,6 +158,8 @@ function compileFlag(flag: Flag, segmentTest: SegmentTest, lookupKey?: KeyLookup
     rules: [],
     fallthrough: compileServe(flag, flag.fallthrough, hasTargeting ? "DEFAULT" : "STATIC"),
   };
+  const shadow = compileShadow(flag, segmentTest);
+  if (shadow) compiled.shadow = shadow;
   if (flag.targets?.length) {
     compiled.targets = new Map();
     for (const t of flag.targets) {
@@ -178,8 +184,8 @@ function compileFlag(flag: Flag, segmentTest: SegmentTest, lookupKey?: KeyLookup
 const identity = (k: string) => k;
 
 function constantAnswer(f: CompiledFlag): Decision | undefined {
+  if (!f.on) return f.off; // the kill switch wins, even over a flag that failed to compile
   if (f.error) return undefined;
-  if (!f.on) return f.off;
   const nothingToDecide = !f.prerequisites.length && !f.targets && !f.rules.length;
   return nothingToDecide ? f.fallthrough.fixed : undefined;
 }
@@ -266,8 +272,10 @@ function build(ruleset: Ruleset): CompiledRuleset {
     return segment ? (context) => member(segment, context) : never;
   };
   for (const s of ruleset.segments) segments.set(s.key, segmentKeys(s));
+  const recursive = brokenSegments(ruleset.segments);
   for (const s of ruleset.segments) {
     const compiled = segments.get(s.key) as CompiledSegment;
+    if (recursive.has(s.key)) continue; // matches by its key lists only, like a rule that cannot compile
     try {
       compiled.rules = (s.rules ?? []).map((r) => compileClauses(r.clauses, segmentTest, clauseKeys));
     } catch {
@@ -278,9 +286,9 @@ function build(ruleset: Ruleset): CompiledRuleset {
 
   const flags = new Map<string, CompiledFlag>();
   for (const f of ruleset.flags) flags.set(f.key, compileFlag(f, segmentTest, clauseKeys));
-  for (const key of flagsInCycles(ruleset.flags)) {
+  for (const [key, message] of brokenPrerequisites(ruleset.flags)) {
     const f = flags.get(key);
-    if (f) f.error = { code: "GENERAL", message: `prerequisite cycle through ${key}` };
+    if (f) f.error = { code: "GENERAL", message };
   }
   for (const f of flags.values()) f.constant = constantAnswer(f);
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { toBrowserRuleset } from "./browser.js";
-import { type CompiledRuleset, compileRuleset } from "./compile.js";
+import { type CompiledRuleset, compileRuleset, compileTrustedRuleset, MAX_DEPTH } from "./compile.js";
 import { applyDelta } from "./delta.js";
 import { evaluate, evaluateAll } from "./evaluate.js";
-import type { Flag, Ruleset } from "./model.js";
+import type { Clause, Flag, Operator, Rule, Ruleset } from "./model.js";
 import { shouldShadow } from "./shadow.js";
 import { booleanFlag, percentOn, ruleset } from "./test-rulesets.js";
 
@@ -11,6 +11,16 @@ function compile(r: Ruleset): CompiledRuleset {
   const result = compileRuleset(r);
   if (!result.ok) throw new Error(result.errors.join("; "));
   return result.ruleset;
+}
+
+/** A rule serving `on` when `attribute` `op` `values`. */
+function rule(
+  id: string,
+  attribute = "plan",
+  op: Operator = "in",
+  values: (string | number)[] = ["pro"],
+): Rule {
+  return { id, clauses: [{ attribute, op, values }], serve: { variation: "on" } };
 }
 
 const keys = (n: number, prefix = "user") => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
@@ -68,20 +78,100 @@ describe("prerequisites", () => {
     );
     const r = compile(ruleset(flags));
     expect(evaluate(r, "chain-5", {}, false)).toMatchObject({ value: true });
-    // Beyond the depth bound a chain is treated as unmet rather than followed.
-    expect(evaluate(r, "chain-9999", {}, false)).toMatchObject({ value: false, reason: "DISABLED" });
+    expect(evaluate(r, `chain-${MAX_DEPTH}`, {}, false)).toMatchObject({ value: true });
+    // Beyond the depth bound a chain is a configuration error, found at compile time, not followed.
+    expect(evaluate(r, `chain-${MAX_DEPTH + 1}`, {}, false)).toMatchObject({
+      value: false,
+      reason: "ERROR",
+      errorMessage: `prerequisite chain deeper than ${MAX_DEPTH}`,
+    });
+    expect(evaluate(r, "chain-9999", {}, false)).toMatchObject({ value: false, reason: "ERROR" });
   });
 
-  it("fail when the prerequisite is off, or missing", () => {
+  it("decide each prerequisite once per evaluation, so shared prerequisites stay linear", () => {
+    // 30 levels, each flag requiring both flags of the level below: 2^30 paths without memoising.
+    const levels = 30;
+    const flags: Flag[] = [booleanFlag("base", { rules: [rule("counted")] })];
+    for (let level = 0; level < levels; level++) {
+      const below = level === 0 ? ["base", "base"] : [`l${level - 1}-a`, `l${level - 1}-b`];
+      for (const side of ["a", "b"]) {
+        flags.push(
+          booleanFlag(`l${level}-${side}`, {
+            prerequisites: below.map((flagKey) => ({ flagKey, variation: "on" })),
+          }),
+        );
+      }
+    }
+    const r = compile(ruleset(flags));
+    let reads = 0;
+    const context = {
+      get plan() {
+        reads++;
+        return "pro";
+      },
+    };
+    expect(evaluate(r, `l${levels - 1}-a`, context, false)).toMatchObject({ value: true, reason: "DEFAULT" });
+    expect(reads).toBe(1);
+  });
+
+  it("fail when the prerequisite is off, or missing; an on one serving its off variation is met", () => {
     const r = compile(
       ruleset([
         booleanFlag("parent", { on: false }),
         booleanFlag("child", { prerequisites: [{ flagKey: "parent", variation: "off" }] }),
         booleanFlag("orphan", { prerequisites: [{ flagKey: "gone", variation: "on" }] }),
+        booleanFlag("step", { prerequisites: [{ flagKey: "parent", variation: "on" }] }),
+        booleanFlag("after-step", { prerequisites: [{ flagKey: "step", variation: "off" }] }),
       ]),
     );
+    expect(evaluate(r, "step", {}, true)).toMatchObject({ value: false, prerequisiteFailed: "parent" });
+    expect(evaluate(r, "after-step", {}, false)).toMatchObject({ value: true, reason: "DEFAULT" });
     expect(evaluate(r, "child", {}, true)).toMatchObject({ value: false, prerequisiteFailed: "parent" });
     expect(evaluate(r, "orphan", {}, true)).toMatchObject({ value: false, prerequisiteFailed: "gone" });
+  });
+});
+
+describe("the kill switch", () => {
+  it("serves the off variation of a flag that is off, even when its rules failed to compile", () => {
+    const r = compile(
+      ruleset([
+        booleanFlag("killed", { on: false, rules: [rule("r", "email", "matches", ["(a+)+$"])] }),
+        booleanFlag("live", { rules: [rule("r", "email", "matches", ["(a+)+$"])] }),
+      ]),
+    );
+    expect(evaluate(r, "killed", { email: "aaa" }, true)).toEqual({
+      value: false,
+      variant: "off",
+      reason: "DISABLED",
+    });
+    expect(evaluate(r, "live", { email: "aaa" }, true)).toMatchObject({
+      reason: "ERROR",
+      errorCode: "PARSE_ERROR",
+    });
+  });
+
+  it("serves the off variation of a flag that is off on a prerequisite cycle or a malformed trusted payload", () => {
+    const r = compile(
+      ruleset([
+        booleanFlag("a", { on: false, prerequisites: [{ flagKey: "b", variation: "on" }] }),
+        booleanFlag("b", { prerequisites: [{ flagKey: "a", variation: "on" }] }),
+      ]),
+    );
+    expect(evaluate(r, "a", {}, true)).toMatchObject({ value: false, reason: "DISABLED" });
+    const broken = { attribute: "country", op: "in", values: 42 } as unknown as Clause;
+    const trusted = compileTrustedRuleset(
+      ruleset([
+        booleanFlag("off", {
+          on: false,
+          rules: [{ id: "r", clauses: [broken], serve: { variation: "on" } }],
+        }),
+      ]),
+    );
+    if (!trusted.ok) throw new Error(trusted.errors.join("; "));
+    expect(evaluate(trusted.ruleset, "off", { country: "NL" }, true)).toMatchObject({
+      value: false,
+      reason: "DISABLED",
+    });
   });
 });
 

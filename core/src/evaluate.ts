@@ -11,9 +11,6 @@
 import { bucketOf, type CompiledFlag, type CompiledRuleset, type CompiledServe } from "./compile.js";
 import type { Decision, ErrorCode, EvaluationContext, FlagKind, JsonValue } from "./model.js";
 
-/** Prerequisite chains deeper than this are treated as broken rather than followed. */
-const MAX_DEPTH = 32;
-
 function failure<T>(defaultValue: T, errorCode: ErrorCode, errorMessage: string): Decision<T> {
   return { value: defaultValue, reason: "ERROR", errorCode, errorMessage };
 }
@@ -55,22 +52,48 @@ function serve(s: CompiledServe, context: EvaluationContext): Decision | typeof 
   return decisions[decisions.length - 1] as Decision;
 }
 
-/** Evaluates one compiled flag; undefined result means "serve the default" with the returned error. */
+/** A prerequisite that is off fails even when its off variation is the one asked for. */
+const isOff = (d: Decision) => d.reason === "DISABLED" && d.prerequisiteFailed === undefined;
+
+/** Prerequisites already decided in this evaluation: each flag is decided at most once (diamonds stay linear). */
+type Decided = Map<string, Decision | Failure>;
+
+function decidePrerequisite(
+  ruleset: CompiledRuleset,
+  key: string,
+  context: EvaluationContext,
+  decided: Decided,
+): Decision | Failure | undefined {
+  const known = decided.get(key);
+  if (known !== undefined) return known;
+  const pre = ruleset.flags.get(key);
+  if (!pre) return undefined;
+  const result = pre.constant ?? decide(ruleset, pre, context, decided);
+  decided.set(key, result);
+  return result;
+}
+
+/**
+ * Evaluates one compiled flag. Compilation marked flags on a prerequisite cycle or above a too-deep chain
+ * as errors, so the recursion through prerequisites is bounded by the compiler's depth limit.
+ */
 function decide(
   ruleset: CompiledRuleset,
   flag: CompiledFlag,
   context: EvaluationContext,
-  depth: number,
+  decided?: Decided,
 ): Decision | Failure {
-  if (flag.error) return new Failure(flag.error.code, flag.error.message);
   if (!flag.on) return flag.off;
+  if (flag.error) return new Failure(flag.error.code, flag.error.message);
   const prerequisites = flag.prerequisites;
-  for (let i = 0; i < prerequisites.length; i++) {
-    const p = prerequisites[i] as (typeof prerequisites)[number];
-    const pre = ruleset.flags.get(p.flagKey);
-    const result = pre && depth < MAX_DEPTH ? decide(ruleset, pre, context, depth + 1) : undefined;
-    if (!result || result instanceof Failure || !pre?.on || result.variant !== p.variation) {
-      return { ...flag.off, prerequisiteFailed: p.flagKey };
+  if (prerequisites.length !== 0) {
+    const memo = decided ?? new Map();
+    for (let i = 0; i < prerequisites.length; i++) {
+      const p = prerequisites[i] as (typeof prerequisites)[number];
+      const result = decidePrerequisite(ruleset, p.flagKey, context, memo);
+      if (!result || result instanceof Failure || isOff(result) || result.variant !== p.variation) {
+        return { ...flag.off, prerequisiteFailed: p.flagKey };
+      }
     }
   }
   const key = context.targetingKey;
@@ -132,7 +155,7 @@ export function evaluateFlag<T extends JsonValue = JsonValue>(
       return failure(defaultValue, "INVALID_CONTEXT", "context must be an object");
     }
     if (flag.constant) return flag.constant as Decision<T>;
-    const d = decide(ruleset, flag, ctx, 0);
+    const d = decide(ruleset, flag, ctx);
     if (d instanceof Failure) return failure(defaultValue, d.error, d.message);
     return d as Decision<T>;
   } catch (e) {

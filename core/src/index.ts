@@ -16,11 +16,15 @@ export { evaluate, evaluateAll, evaluateFlag } from "./evaluate.js";
 export * from "./model.js";
 export type * from "./protocol.js";
 export {
+  ACK_PATH,
+  CLIENT_RULESET_PATH,
   HEARTBEAT_MS,
   INSTANCE_HEADER,
+  METRICS_PATH,
   SDK_HEADER,
   SDK_PATHS,
   SHADOW_LATENCY_BUCKETS_MS,
+  STREAM_PATH,
 } from "./protocol.js";
 export { shouldShadow } from "./shadow.js";
 export { type ValidationResult, validateRuleset } from "./validate.js";

@@ -69,13 +69,20 @@ export type ClauseValue = string | number | boolean;
  * One test on the context. `attribute` names a context attribute (`targetingKey`, `country`, …; a dotted
  * path such as `device.os` reads nested objects). For `segmentMatch`, `values` are segment keys and
  * `attribute` is ignored. When the attribute is an array, the clause matches if any element matches.
- * `negate` inverts the result (a missing attribute never matches, negated or not, except for `notIn`).
+ * `negate` inverts the result, with one exception: a missing (absent or null) attribute never matches,
+ * negated or not — except `notIn`, which it satisfies (nothing is in the list) unless negated. A value the
+ * operator cannot read (a number for `startsWith`, "soon" for `before`) is not a match, so negated it is.
  */
 export interface Clause {
   attribute: string;
   op: Operator;
   values: ClauseValue[];
   negate?: boolean;
+  /**
+   * Browser-safe rulesets only, on `matches`: each string value's input bound as the server's guard computed
+   * it (0: refused), so browsers need not ship the guard. Evaluators with the guard recompute it.
+   */
+  maxInput?: number[];
 }
 
 /** Clauses are AND-ed; the first matching rule serves. */

@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { toTime } from "./dates.js";
 import type { Clause, EvaluationContext } from "./model.js";
-import { compareSemver, compileClause, compileClauses, parseSemver, toNumber, toTime } from "./operators.js";
+import { compareSemver, compileClause, compileClauses, parseSemver, toNumber } from "./operators.js";
 import { safePattern, UnsafePatternError } from "./safe-regexp.js";
 
 const noSegments = () => () => false;
@@ -81,6 +82,11 @@ describe("date operators", () => {
 describe("semver operators", () => {
   it("follow semver 2.0 precedence, prereleases included", () => {
     const ordered = [
+      "1.0.0-0",
+      "1.0.0-9",
+      "1.0.0-10",
+      "1.0.0-0a",
+      "1.0.0-Zeta",
       "1.0.0-alpha",
       "1.0.0-alpha.1",
       "1.0.0-alpha.beta",
@@ -88,6 +94,9 @@ describe("semver operators", () => {
       "1.0.0-beta.2",
       "1.0.0-beta.11",
       "1.0.0-rc.1",
+      "1.0.0-rc.1.0",
+      "1.0.0-rc.a",
+      "1.0.0-rc.a-b",
       "1.0.0",
       "1.0.1",
       "1.2.0",
@@ -111,8 +120,26 @@ describe("semver operators", () => {
     expect(on("semverGt", ["1.9.0"], "1.9.0-rc.1")).toBe(false);
   });
 
+  it("compare equal whatever the build metadata, and with a huge version as well-formed as any", () => {
+    const [a, b] = [parseSemver("1.0.0-rc.1+build.1"), parseSemver("1.0.0-rc.1+exp.sha.5114f85")];
+    expect(compareSemver(a!, b!)).toBe(0);
+    expect(parseSemver(`1.0.0-${"x".repeat(300)}`)).toBeUndefined();
+    expect(parseSemver("9007199254740993.0.0")).toBeUndefined();
+  });
+
   it("refuse what is not a version", () => {
-    for (const v of ["banana", "1.2.3.4", "", 3, "1.0.0-", null]) {
+    const malformed = [
+      "01.0.0",
+      "1.01.0",
+      "1.0.0-01",
+      "1.0.0-alpha..1",
+      "1.0.0-alpha.",
+      "1.0.0+",
+      "1.0.0+a..b",
+      "1.0.0-al_pha",
+    ];
+    for (const v of malformed) expect(parseSemver(v), v).toBeUndefined();
+    for (const v of ["banana", "1.2.3.4", "", 3, "1.0.0-", null, ...malformed]) {
       expect(on("semverEq", ["1.0.0"], v)).toBe(false);
       expect(on("semverGt", ["0.0.0"], v)).toBe(false);
     }
@@ -127,6 +154,58 @@ describe("every clause", () => {
     expect(match({ attribute: "a", op: "lt", values: [5], negate: true }, { a: null })).toBe(false);
     expect(match({ attribute: "a", op: "notIn", values: ["DE"] }, {})).toBe(true);
     expect(match({ attribute: "a", op: "notIn", values: ["DE"], negate: true }, {})).toBe(false);
+  });
+
+  /** Per operator: clause values, a value that matches, one that does not, one the operator cannot read. */
+  const cases: [Clause["op"], Clause["values"], unknown, unknown, unknown][] = [
+    ["in", ["DE"], "DE", "FR", { country: "DE" }],
+    ["notIn", ["DE"], "FR", "DE", undefined],
+    ["startsWith", ["ad"], "admin", "bad", 42],
+    ["endsWith", ["@corp.example"], "a@corp.example", "a@evil.example", 42],
+    ["contains", ["bot"], "crawlerbot", "human", true],
+    ["matches", ["^v\\d+$"], "v12", "x12", 12],
+    ["lt", [10], 9, 10, "ten"],
+    ["lte", [10], 10, 11, "ten"],
+    ["gt", [10], 11, 10, "ten"],
+    ["gte", [10], 10, 9, "ten"],
+    ["before", ["2026-01-01"], "2025-12-31", "2026-01-01", "soon"],
+    ["after", ["2026-01-01"], "2026-01-02", "2026-01-01", "soon"],
+    ["semverEq", ["1.2.3"], "1.2.3+b", "1.2.4", "one"],
+    ["semverLt", ["1.2.3"], "1.2.3-rc.1", "1.2.3", "one"],
+    ["semverGt", ["1.2.3"], "1.10.0", "1.2.3", "one"],
+  ];
+
+  it.each(cases)(
+    "%s is inverted by negate; a missing attribute never matches, negated or not",
+    (op, values, yes, no, unreadable) => {
+      expect(on(op, values, yes)).toBe(true);
+      expect(on(op, values, yes, true)).toBe(false);
+      expect(on(op, values, no)).toBe(false);
+      expect(on(op, values, no, true)).toBe(true);
+      expect(on(op, values, [no, yes], true)).toBe(op === "notIn"); // any element matching makes it match
+      // A value the operator cannot read is not a match, so negated it is one (as in LaunchDarkly).
+      if (unreadable !== undefined) {
+        expect(on(op, values, unreadable)).toBe(false);
+        expect(on(op, values, unreadable, true)).toBe(true);
+      }
+      for (const context of [{}, { a: null }, { a: undefined }]) {
+        const missing = (negate: boolean) => match({ attribute: "a", op, values, negate }, context);
+        // notIn alone is satisfied by a missing attribute: nothing is in the list (negated, it is `in`).
+        expect(missing(false)).toBe(op === "notIn");
+        expect(missing(true)).toBe(false);
+      }
+    },
+  );
+
+  it("segmentMatch negated matches everyone outside the segments, a context without a key included", () => {
+    const inPilots = (key: string) => (c: EvaluationContext) => key === "pilots" && c.targetingKey === "ann";
+    const notPilot = compileClause(
+      { attribute: "", op: "segmentMatch", values: ["pilots"], negate: true },
+      inPilots,
+    );
+    expect(notPilot({ targetingKey: "ann" })).toBe(false);
+    expect(notPilot({ targetingKey: "bob" })).toBe(true);
+    expect(notPilot({})).toBe(true);
   });
 
   it("matches an array attribute if any element does; notIn if none is listed", () => {

@@ -2,6 +2,7 @@
  * @module Clause operators, compiled once into closures: values parsed, Sets built and regexes checked when
  * the ruleset arrives, so evaluating a clause is a property read and a probe.
  */
+import { toTime } from "./dates.js";
 import type { Clause, ClauseValue, EvaluationContext } from "./model.js";
 import { type SafePattern, safePattern } from "./safe-regexp.js";
 
@@ -43,25 +44,28 @@ export function toNumber(value: unknown): number | undefined {
   return undefined;
 }
 
-export function toTime(value: unknown): number | undefined {
-  if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
-  if (typeof value === "string") {
-    const t = Date.parse(value);
-    return Number.isNaN(t) ? undefined : t;
-  }
-  if (value instanceof Date) return toTime(value.getTime());
-  return undefined;
-}
-
 type Semver = [number, number, number, (string | number)[]];
-const SEMVER = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
+const NUMBER = "(0|[1-9]\\d*)";
+/** A prerelease identifier: a number without leading zeros, or alphanumerics with at least one non-digit. */
+const PRERELEASE_ID = "(?:0|[1-9]\\d*|\\d*[A-Za-z-][0-9A-Za-z-]*)";
+/** Semver 2.0, with a `v` prefix and a missing minor or patch (read as 0) tolerated, as people write them. */
+const SEMVER = new RegExp(
+  `^v?${NUMBER}(?:\\.${NUMBER})?(?:\\.${NUMBER})?` +
+    `(?:-(${PRERELEASE_ID}(?:\\.${PRERELEASE_ID})*))?(?:\\+[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?$`,
+);
+
+/** Longer strings are not versions (and the pattern's work stays small whatever a context holds). */
+const MAX_SEMVER = 256;
 
 export function parseSemver(value: unknown): Semver | undefined {
-  if (typeof value !== "string") return undefined;
+  if (typeof value !== "string" || value.length > MAX_SEMVER) return undefined;
   const m = SEMVER.exec(value.trim());
   if (!m) return undefined;
+  const core = [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0)] as const;
+  if (!core.every(Number.isSafeInteger)) return undefined;
   const pre = m[4] ? m[4].split(".").map((id) => (/^\d+$/.test(id) ? Number(id) : id)) : [];
-  return [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0), pre];
+  if (pre.some((id) => typeof id === "number" && !Number.isSafeInteger(id))) return undefined;
+  return [...core, pre];
 }
 
 /** Semver 2.0 precedence: -1, 0 or 1. A version with a prerelease ranks below the same release. */
@@ -146,7 +150,7 @@ function testFor(clause: Clause): Test {
     case "contains":
       return anyString(values, (v, w) => v.includes(w));
     case "matches": {
-      const patterns = strings(values).map(safePattern);
+      const patterns = strings(values).map((p, i) => safePattern(p, clause.maxInput?.[i]));
       return (v) => {
         if (typeof v !== "string") return false;
         for (let i = 0; i < patterns.length; i++) {

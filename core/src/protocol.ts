@@ -20,13 +20,19 @@
  */
 import type { ErrorCode, JsonValue, Reason, Ruleset, RulesetDelta } from "./model.js";
 
+/** The browser's paths one by one too: a bundle keeps an object whole, but drops constants it does not use. */
+export const CLIENT_RULESET_PATH = "/sdk/v1/client/ruleset";
+export const STREAM_PATH = "/sdk/v1/stream";
+export const METRICS_PATH = "/sdk/v1/metrics";
+export const ACK_PATH = "/sdk/v1/ack";
+
 export const SDK_PATHS = {
   ruleset: "/sdk/v1/ruleset",
-  clientRuleset: "/sdk/v1/client/ruleset",
-  stream: "/sdk/v1/stream",
+  clientRuleset: CLIENT_RULESET_PATH,
+  stream: STREAM_PATH,
   clientEvaluate: "/sdk/v1/client/evaluate",
-  metrics: "/sdk/v1/metrics",
-  ack: "/sdk/v1/ack",
+  metrics: METRICS_PATH,
+  ack: ACK_PATH,
   shadow: "/sdk/v1/shadow",
 } as const;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { bucketFor } from "./bucket.js";
-import { type CompiledRuleset, compileRuleset } from "./compile.js";
+import { bucketFor, hashPrefix } from "./bucket.js";
+import { type CompiledRuleset, compileRuleset, compileTrustedRuleset } from "./compile.js";
 import type { Flag, Ruleset, ShadowRule } from "./model.js";
 import { shouldShadow } from "./shadow.js";
 import { booleanFlag, ruleset } from "./test-rulesets.js";
@@ -72,5 +72,24 @@ describe("shouldShadow", () => {
     expect(shouldShadow(plain, "s", { targetingKey: "u" }, 0)).toBe(false);
     expect(shouldShadow(plain, "nope", { targetingKey: "u" }, 0)).toBe(false);
     expect(shouldShadow(shadowed({ sampleRate: 100_000 }), "s", { targetingKey: "" })).toBe(false);
+  });
+
+  it("is compiled with the ruleset: the salt's hash state is kept, each call hashes only the user's value", () => {
+    const r = shadowed({ sampleRate: 50_000, bucketBy: "org" });
+    expect(r.flags.get("s")?.shadow?.prefix).toEqual(hashPrefix("s:shadow."));
+    for (const org of ["acme", "ünïcødé-Ørg", 42, "a-much-longer-organisation-name-than-a-block"]) {
+      expect(shouldShadow(r, "s", { org })).toBe(bucketFor("s:shadow", String(org)) < 50_000);
+    }
+    expect(shadowed({ sampleRate: 0 }).flags.get("s")?.shadow).toBeUndefined();
+  });
+
+  it("never samples, and still compiles, a malformed rule on the trusted path", () => {
+    const flag = booleanFlag("s", {
+      shadow: { sampleRate: 100_000, stickiness: "user", bucketBy: 7 } as never,
+    });
+    const result = compileTrustedRuleset(ruleset([flag, booleanFlag("t")]));
+    if (!result.ok) throw new Error(result.errors.join("; "));
+    expect(shouldShadow(result.ruleset, "s", { targetingKey: "u" })).toBe(false);
+    expect(result.ruleset.has("t")).toBe(true);
   });
 });

@@ -1,11 +1,41 @@
 /**
  * @module Shadow sampling: whether this call runs the candidate code path beside the primary one.
  * Core reads no clock and no randomness: for per-call sampling the SDK passes its own draw.
+ * The rule is compiled with the ruleset (reader, cohort test, the salt's hash state), like a rollout, so
+ * a call that is not sampled costs one MurmurHash3 of the user's key and nothing else.
  */
-import { bucketFor } from "./bucket.js";
+import { bucketAfter, type HashPrefix, hashPrefix } from "./bucket.js";
 import type { CompiledRuleset } from "./compile.js";
-import type { EvaluationContext } from "./model.js";
-import { attributeReader } from "./operators.js";
+import type { EvaluationContext, Flag } from "./model.js";
+import { attributeReader, type Matcher, type SegmentTest } from "./operators.js";
+
+export interface CompiledShadow {
+  /** Share of calls shadowed, in buckets (1..100,000). */
+  sampleRate: number;
+  perCall: boolean;
+  /** Membership of the rule's cohort, when it names one. */
+  inCohort: Matcher | undefined;
+  read: (context: EvaluationContext) => unknown;
+  /** `${salt}:shadow.` hashed once: drawn apart from the flag's rollouts, which hash `${salt}.`. */
+  prefix: HashPrefix;
+}
+
+/** The flag's shadow rule ready to sample, or undefined when it never samples (absent, 0%, unusable). */
+export function compileShadow(flag: Flag, segmentTest: SegmentTest): CompiledShadow | undefined {
+  const rule = flag.shadow;
+  if (!rule || !(rule.sampleRate > 0)) return undefined;
+  try {
+    return {
+      sampleRate: rule.sampleRate,
+      perCall: rule.stickiness === "call",
+      inCohort: rule.segment ? segmentTest(rule.segment) : undefined,
+      read: attributeReader(rule.bucketBy ?? "targetingKey"),
+      prefix: hashPrefix(`${flag.salt}:shadow.`),
+    };
+  } catch {
+    return undefined; // a malformed rule from the trusted (unvalidated) path: never shadow
+  }
+}
 
 /**
  * True when the flag's shadow rule samples this call. `callDraw` (0..99,999) is the caller's random draw
@@ -19,13 +49,13 @@ export function shouldShadow(
 ): boolean {
   try {
     const flag = ruleset.flags.get(flagKey);
-    const rule = flag?.source.shadow;
-    if (!flag?.on || flag.error || !rule || rule.sampleRate <= 0) return false;
-    if (rule.segment && !ruleset.inSegment(rule.segment, context)) return false;
-    if (rule.stickiness === "call") return callDraw !== undefined && callDraw < rule.sampleRate;
-    const value = attributeReader(rule.bucketBy ?? "targetingKey")(context);
+    const shadow = flag?.shadow;
+    if (shadow === undefined || !flag?.on || flag.error) return false;
+    if (shadow.inCohort !== undefined && !shadow.inCohort(context)) return false;
+    if (shadow.perCall) return callDraw !== undefined && callDraw < shadow.sampleRate;
+    const value = shadow.read(context);
     if (value === undefined || value === null || value === "") return false;
-    return bucketFor(`${flag.source.salt}:shadow`, String(value)) < rule.sampleRate;
+    return bucketAfter(shadow.prefix, typeof value === "string" ? value : String(value)) < shadow.sampleRate;
   } catch {
     return false;
   }

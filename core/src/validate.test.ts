@@ -122,6 +122,201 @@ describe("validateRuleset", () => {
       { prerequisites: [{ variation: "on" }] },
       "flags[0].prerequisites[0]",
     ],
+    [
+      "a number operator given a word",
+      {
+        rules: [
+          {
+            id: "r",
+            clauses: [{ attribute: "a", op: "lt", values: [5, "five"] }],
+            serve: { variation: "on" },
+          },
+        ],
+      },
+      "flags[0].rules[0].clauses[0].values[1]",
+    ],
+    [
+      "a date operator given an unparseable date",
+      {
+        rules: [
+          {
+            id: "r",
+            clauses: [{ attribute: "a", op: "before", values: ["next tuesday"] }],
+            serve: { variation: "on" },
+          },
+        ],
+      },
+      "flags[0].rules[0].clauses[0].values[0]",
+    ],
+    [
+      "a date operator given a date outside the calendar",
+      {
+        rules: [
+          {
+            id: "r",
+            clauses: [{ attribute: "a", op: "after", values: ["2026-02-30"] }],
+            serve: { variation: "on" },
+          },
+        ],
+      },
+      "flags[0].rules[0].clauses[0].values[0]",
+    ],
+    [
+      "a bad semver",
+      {
+        rules: [
+          {
+            id: "r",
+            clauses: [{ attribute: "a", op: "semverGt", values: ["1.02.0"] }],
+            serve: { variation: "on" },
+          },
+        ],
+      },
+      "flags[0].rules[0].clauses[0].values[0]",
+    ],
+    [
+      "a string operator given a number",
+      {
+        rules: [
+          {
+            id: "r",
+            clauses: [{ attribute: "a", op: "startsWith", values: [7] }],
+            serve: { variation: "on" },
+          },
+        ],
+      },
+      "flags[0].rules[0].clauses[0].values[0]",
+    ],
+    [
+      "a pattern that is not a string",
+      {
+        rules: [
+          {
+            id: "r",
+            clauses: [{ attribute: "a", op: "matches", values: [true] }],
+            serve: { variation: "on" },
+          },
+        ],
+      },
+      "flags[0].rules[0].clauses[0].values[0]",
+    ],
+    [
+      "a segment key that is not a string",
+      {
+        rules: [
+          {
+            id: "r",
+            clauses: [{ attribute: "a", op: "segmentMatch", values: [1] }],
+            serve: { variation: "on" },
+          },
+        ],
+      },
+      "flags[0].rules[0].clauses[0].values[0]",
+    ],
+    [
+      "an in value that is an object",
+      {
+        rules: [
+          { id: "r", clauses: [{ attribute: "a", op: "in", values: [{}] }], serve: { variation: "on" } },
+        ],
+      },
+      "flags[0].rules[0].clauses[0].values[0]",
+    ],
+    [
+      "a variation value of the wrong kind",
+      {
+        variations: [
+          { key: "on", value: "yes" },
+          { key: "off", value: false },
+        ],
+      },
+      "flags[0].variations[0].value",
+    ],
+    [
+      "a duplicate variation key",
+      {
+        variations: [
+          { key: "on", value: true },
+          { key: "on", value: false },
+        ],
+      },
+      "flags[0].variations[1].key",
+    ],
+    [
+      "a rollout naming an unknown variation",
+      { fallthrough: { rollout: { weights: [{ variation: "maybe", weight: 100_000 }] } } },
+      "flags[0].fallthrough.rollout.weights[0]",
+    ],
+    [
+      "a fractional weight",
+      {
+        fallthrough: {
+          rollout: {
+            weights: [
+              { variation: "on", weight: 50_000.5 },
+              { variation: "off", weight: 49_999.5 },
+            ],
+          },
+        },
+      },
+      "flags[0].fallthrough.rollout.weights[0]",
+    ],
+    [
+      "weights above 100% in total",
+      {
+        fallthrough: {
+          rollout: {
+            weights: [
+              { variation: "on", weight: 60_000 },
+              { variation: "off", weight: 60_000 },
+            ],
+          },
+        },
+      },
+      "flags[0].fallthrough.rollout.weights",
+    ],
+    ["a flag version that is not a whole number", { version: 1.5 }, "flags[0].version"],
+    [
+      "a shadow timeout of zero",
+      { shadow: { sampleRate: 1, stickiness: "user", timeoutMs: 0 } },
+      "flags[0].shadow.timeoutMs",
+    ],
+    [
+      "a shadow timeout above a minute",
+      { shadow: { sampleRate: 1, stickiness: "user", timeoutMs: 60_001 } },
+      "flags[0].shadow.timeoutMs",
+    ],
+    [
+      "a fractional shadow timeout",
+      { shadow: { sampleRate: 1, stickiness: "user", timeoutMs: 2.5 } },
+      "flags[0].shadow.timeoutMs",
+    ],
+    [
+      "a missing shadow timeout",
+      { shadow: { sampleRate: 1, stickiness: "user" } },
+      "flags[0].shadow.timeoutMs",
+    ],
+    [
+      "a negative sample rate",
+      { shadow: { sampleRate: -1, stickiness: "user", timeoutMs: 1 } },
+      "flags[0].shadow.sampleRate",
+    ],
+    [
+      "a fractional sample rate",
+      { shadow: { sampleRate: 0.5, stickiness: "user", timeoutMs: 1 } },
+      "flags[0].shadow.sampleRate",
+    ],
+    [
+      "an unknown shadow stickiness",
+      { shadow: { sampleRate: 1, stickiness: "session", timeoutMs: 1 } },
+      "flags[0].shadow.stickiness",
+    ],
+    [
+      "a shadow candidate that is not a variation",
+      { shadow: { sampleRate: 1, stickiness: "call", timeoutMs: 1, candidateVariation: "v2" } },
+      "flags[0].shadow.candidateVariation",
+    ],
+    ["a shadow rule that is not an object", { shadow: 5 }, "flags[0].shadow"],
   ])("names the field for %s", (_what, flag, path) => {
     const result = broken(flag);
     expect(result.ok).toBe(false);
@@ -130,7 +325,52 @@ describe("validateRuleset", () => {
 
   it("refuses duplicate flag keys", () => {
     const result = validateRuleset(ruleset([booleanFlag("f"), booleanFlag("f")]));
-    expect(!result.ok && result.errors[0]).toContain("duplicate");
+    expect(!result.ok && result.errors[0]).toBe("flags[1].key: duplicate flag f");
+  });
+
+  it("refuses duplicate segment keys and a prerequisite on a variation its flag does not have", () => {
+    const twice = validateRuleset(
+      ruleset(
+        [],
+        [
+          { key: "s", version: 1 },
+          { key: "s", version: 2 },
+        ],
+      ),
+    );
+    expect(!twice.ok && twice.errors[0]).toBe("segments[1].key: duplicate segment s");
+    const prerequisite = validateRuleset(
+      ruleset([
+        booleanFlag("a"),
+        booleanFlag("b", { prerequisites: [{ flagKey: "a", variation: "maybe" }] }),
+      ]),
+    );
+    expect(!prerequisite.ok && prerequisite.errors[0]).toBe(
+      "flags[1].prerequisites[0].variation: a has no variation maybe",
+    );
+  });
+
+  it("accepts every operator with the values it understands, and a full shadow rule", () => {
+    const clauses = [
+      ["in", ["x", 1, true]],
+      ["lt", [5, "5.5"]],
+      ["before", ["2026-01-01", "2026-01-01T00:00:00+02:00", 1767225600000]],
+      ["semverLt", ["1.2.3-rc.1+b"]],
+      ["matches", ["^a"]],
+    ].map(([op, values]) => ({ attribute: "a", op, values }));
+    const flag = booleanFlag("f", {
+      rules: [{ id: "r", clauses: clauses as never, serve: { variation: "on" } }],
+      shadow: {
+        sampleRate: 100_000,
+        stickiness: "user",
+        bucketBy: "org",
+        segment: "s",
+        timeoutMs: 60_000,
+        candidateVariation: "on",
+        swapRoles: true,
+      },
+    });
+    expect(validateRuleset(ruleset([flag])).ok).toBe(true);
   });
 });
 

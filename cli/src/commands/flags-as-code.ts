@@ -11,7 +11,7 @@ import {
   readEnvironment,
 } from "../flags-document.js";
 import { type Io, plural, printJson } from "../io.js";
-import type { Command } from "./command.js";
+import { type Command, enc } from "./command.js";
 
 export async function exportFlags({ api, io, options }: Command): Promise<number> {
   const env = need(options.env, "--env");
@@ -33,18 +33,23 @@ export async function importFlags({ api, io, options, args }: Command): Promise<
     if (changes.length === 0) io.out(`${env} already matches the file`);
   }
   const outcomes = dryRun ? [] : await applyInOrder(io, api, env, changes);
-  const filed = outcomes.flatMap((o) => (o.status === "pending" ? [o.changeRequest] : []));
-  const applied = outcomes.length - filed.length;
+  const pending = outcomes.filter((o) => o.status === "pending");
+  const filed = pending.filter((o) => !o.existing).map((o) => o.changeRequest);
+  const waiting = pending.filter((o) => o.existing).map((o) => o.changeRequest);
+  const applied = outcomes.length - pending.length;
   if (options.json) printJson(io, importReport(env, dryRun, changes, outcomes));
   else {
+    const ids = (list: number[]) => list.map((id) => `#${id}`).join(", ");
     if (applied) io.out(`applied ${plural(applied, "change")} to ${env}`);
     if (filed.length)
+      io.out(`filed ${plural(filed.length, "change request")} in ${env}, pending approval: ${ids(filed)}`);
+    if (waiting.length)
       io.out(
-        `filed ${plural(filed.length, "change request")} in ${env}, pending approval: ${filed.map((id) => `#${id}`).join(", ")}`,
+        `already pending approval in ${env}, not filed again: ${plural(waiting.length, "change request")} ${ids(waiting)}`,
       );
   }
   if (dryRun) return changes.length ? EXIT.changes : EXIT.ok;
-  return filed.length ? EXIT.pending : EXIT.ok;
+  return pending.length ? EXIT.pending : EXIT.ok;
 }
 
 /** `import --json`: every change with what became of it (`planned` on a dry run). */
@@ -61,12 +66,21 @@ function importReport(env: string, dryRun: boolean, changes: Change[], outcomes:
   };
 }
 
-/** Stops at the first refusal, saying how far it got: the changes before it stay applied. */
+/**
+ * Stops at the first refusal, saying how far it got: the changes before it stay applied. A state edit the
+ * server answers with a request that was already pending (filed by an earlier run) is `existing`.
+ */
 async function applyInOrder(io: Io, api: Command["api"], env: string, changes: Change[]) {
+  const before = await pendingRequests(api, env, changes);
   const outcomes: ChangeOutcome[] = [];
   for (const c of changes) {
     try {
-      outcomes.push(await applyChange(api, env, c));
+      const outcome = await applyChange(api, env, c);
+      outcomes.push(
+        outcome.status === "pending" && before.has(outcome.changeRequest)
+          ? { ...outcome, existing: true }
+          : outcome,
+      );
     } catch (error) {
       io.err(
         `stopped at "${describeChange(c)}" after ${outcomes.length} of ${plural(changes.length, "change")}`,
@@ -75,4 +89,14 @@ async function applyInOrder(io: Io, api: Command["api"], env: string, changes: C
     }
   }
   return outcomes;
+}
+
+/** The ids of the environment's pending change requests, when the import may file some. */
+async function pendingRequests(api: Command["api"], env: string, changes: Change[]): Promise<Set<number>> {
+  if (!changes.some((c) => c.kind === "update-state")) return new Set();
+  const { changeRequests } = await api.call<{ changeRequests: { id: number }[] }>(
+    "GET",
+    `/change-requests?status=pending&environment=${enc(env)}`,
+  );
+  return new Set(changeRequests.map((r) => r.id));
 }

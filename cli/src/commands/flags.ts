@@ -1,6 +1,6 @@
 /** @module `flags list` and `flag on|off|kill`. */
 import { EXIT, need, UsageError } from "../exit.js";
-import { printJson } from "../io.js";
+import { printJson, printTable } from "../io.js";
 import { type Command, enc } from "./command.js";
 
 type Flag = { key: string; kind: string; tags: string[]; states: Record<string, { on: boolean }> };
@@ -29,17 +29,6 @@ export async function listFlags({ api, io, options, args }: Command): Promise<nu
     ...flags.map((f) => [f.key, f.kind, ...envs.map((e) => (f.states[e]?.on ? "on" : "off"))]),
   ]);
   return EXIT.ok;
-}
-
-function printTable(io: Command["io"], rows: string[][]): void {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
-  for (const r of rows)
-    io.out(
-      r
-        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-        .join("  ")
-        .trimEnd(),
-    );
 }
 
 type FlagOutcome = { status: "applied"; version: number } | { status: "pending"; changeRequest: number };

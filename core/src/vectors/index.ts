@@ -53,3 +53,17 @@ export function rulesetFor(c: VectorCase): Ruleset {
   if (!source) throw new Error(`vectors: no ruleset ${c.ruleset}`);
   return c.browser ? toBrowserRuleset(source, c.browser) : source;
 }
+
+/**
+ * The ruleset a case runs on as a browser receives it: always browser-safe (keys hashed, `matches` patterns
+ * bounded by the server's guard). A case that does not ask for a browser ruleset gets every flag made
+ * client-visible and a fixed salt, so it decides as on the server ruleset.
+ */
+export function browserRulesetFor(c: VectorCase): Ruleset {
+  if (c.browser) return rulesetFor(c);
+  const source = rulesetFor(c);
+  return toBrowserRuleset(
+    { ...source, flags: source.flags.map((f) => ({ ...f, clientVisible: true })) },
+    "vectors",
+  );
+}

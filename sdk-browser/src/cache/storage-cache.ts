@@ -9,7 +9,7 @@ import { murmur3 } from "@switchyard/core";
 /** Bump when the stored shape changes; old entries are then never read. 2: server mode keys by whole context. */
 export const CACHE_FORMAT = 2;
 const PREFIX = "switchyard:v";
-const CURRENT = `${PREFIX}${CACHE_FORMAT}:`;
+const CURRENT = "switchyard:v2:"; // PREFIX + CACHE_FORMAT, written out: bundlers do not fold the template
 
 export interface StorageCache<T> {
   load(): T | undefined;

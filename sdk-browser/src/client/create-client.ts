@@ -9,7 +9,7 @@
 import type { EvaluationContext, JsonValue } from "@switchyard/core";
 import { defaultStorage } from "../cache/storage-cache.js";
 import { createReporter } from "../reports/reporter.js";
-import { createDecisions } from "./decisions.js";
+import { createDecisions, listen } from "./decisions.js";
 import { createLocalSource } from "./local-source.js";
 import type { SourceHost } from "./source.js";
 import type { BrowserClient, BrowserClientOptions, ConnectionStatus, FlagDetail } from "./types.js";
@@ -124,10 +124,7 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
         ? decisions.onFlag(keyOrListener, listener!)
         : decisions.onChange(keyOrListener);
     },
-    onStatus(listener) {
-      statusListeners.add(listener);
-      return () => void statusListeners.delete(listener);
-    },
+    onStatus: (listener) => listen(statusListeners, listener),
     get status() {
       return status;
     },

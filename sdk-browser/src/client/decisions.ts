@@ -23,16 +23,18 @@ const same = (a: StoredDecision, b: StoredDecision): boolean =>
   a.errorCode === b.errorCode &&
   JSON.stringify(a.value) === JSON.stringify(b.value);
 
+/** Adds a listener to a set; returns the function that removes it. */
+export const listen = <L>(set: Set<L>, listener: L) => {
+  set.add(listener);
+  return () => void set.delete(listener);
+};
+
 export function createDecisions(): Decisions {
   // A Map, not an object: flag keys such as `constructor` or `toString` must not find Object.prototype.
   let held = new Map<string, StoredDecision>();
   const perFlag = new Map<string, Set<() => void>>();
   const global = new Set<(changed: string[]) => void>();
 
-  const add = <L>(set: Set<L>, listener: L) => {
-    set.add(listener);
-    return () => void set.delete(listener);
-  };
   const safely = (fn: () => void) => {
     try {
       fn();
@@ -67,9 +69,9 @@ export function createDecisions(): Decisions {
     onFlag(key, listener) {
       const set = perFlag.get(key) ?? new Set();
       perFlag.set(key, set);
-      return add(set, listener);
+      return listen(set, listener);
     },
-    onChange: (listener) => add(global, listener),
+    onChange: (listener) => listen(global, listener),
     clear() {
       perFlag.clear();
       global.clear();

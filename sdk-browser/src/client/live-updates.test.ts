@@ -28,7 +28,7 @@ describe("live updates over EventSource", () => {
     const client = createBrowserClient({ ...base, instanceId: "i-1" });
     const es = FakeEventSource.last;
     expect(es.url).toBe(
-      "https://flags.test/sdk/v1/stream?key=ck&lastEventId=&sdk=sdk-browser%2F0.1.0&instance=i-1",
+      "https://flags.test/sdk/v1/stream?key=ck&sdk=sdk-browser%2F0.1.0&instance=i-1&lastEventId=",
     );
     const checkout = vi.fn();
     const theme = vi.fn();

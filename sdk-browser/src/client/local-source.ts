@@ -2,7 +2,7 @@
  * @module Local mode: the browser-safe ruleset lives in the page and every read is evaluated synchronously.
  * Fresh rules come over the stream (`put`/`patch`), or by polling `GET /sdk/v1/client/ruleset` with `ETag`.
  */
-import { type Ruleset, SDK_PATHS } from "@switchyard/core";
+import { CLIENT_RULESET_PATH, type Ruleset, STREAM_PATH } from "@switchyard/core";
 import { createStorageCache } from "../cache/storage-cache.js";
 import { SDK_NAME } from "../reports/reporter.js";
 import { request } from "../sync/http.js";
@@ -36,12 +36,13 @@ export function createLocalSource(host: SourceHost): Source {
     }
   };
   const q = encodeURIComponent;
+  const streamUrl = `${host.base}${STREAM_PATH}?key=${q(host.clientKey)}&sdk=${q(SDK_NAME)}&instance=${q(host.instanceId)}&lastEventId=`;
 
   const sync = createSync({
     pollIntervalMs: host.pollIntervalMs,
     status: host.status,
     async fetchOnce() {
-      const res = await request(host.base + SDK_PATHS.clientRuleset, host.clientKey, etag);
+      const res = await request(host.base + CLIENT_RULESET_PATH, host.clientKey, etag);
       if (res.status === 304) return "ready";
       const changed = res.status === 200 ? rules.put(res.body) : undefined;
       if (changed === undefined) return "stale";
@@ -51,10 +52,7 @@ export function createLocalSource(host: SourceHost): Source {
     },
     stream: host.streaming
       ? {
-          url: () =>
-            `${host.base}${SDK_PATHS.stream}?key=${q(host.clientKey)}&lastEventId=${
-              rules.current ? version() : ""
-            }&sdk=${q(SDK_NAME)}&instance=${q(host.instanceId)}`,
+          url: () => streamUrl + (rules.current ? version() : ""),
           events: {
             put: (data) => applied(rules.put(data)),
             patch(data) {

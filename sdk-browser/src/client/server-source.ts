@@ -50,7 +50,9 @@ export function createServerSource(host: SourceHost): Source {
       const query = noticeEtag ? `?flagConfigEtag=${encodeURIComponent(noticeEtag)}` : "";
       noticeEtag = undefined;
       const res = await request(`${host.base}/ofrep/v1/evaluate/flags${query}`, host.clientKey, etag, {
-        context: sent,
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ context: sent }),
       });
       // 304, or values for a context already replaced (the request for the new one is on its way)
       if (res.status === 304 || sent !== host.context()) return "ready";

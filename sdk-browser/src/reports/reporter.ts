@@ -4,7 +4,13 @@
  * soon as a ruleset version is applied, so the server sees a kill switch reach this browser. Bodies are
  * `text/plain` JSON with the key in the query string: a simple request, no CORS preflight.
  */
-import type { AckReport, EvaluationCount, MetricsReport } from "@switchyard/core";
+import {
+  ACK_PATH,
+  type AckReport,
+  type EvaluationCount,
+  METRICS_PATH,
+  type MetricsReport,
+} from "@switchyard/core";
 
 export const SDK_NAME = "sdk-browser/0.1.0";
 /** Distinct (flag, variant) pairs kept per window; more are counted in `dropped`. */
@@ -33,10 +39,15 @@ export function createReporter(
   instanceId: string,
   send: Send = beacon,
 ): Reporter {
-  const query = `?key=${encodeURIComponent(clientKey)}`;
   let counts = new Map<string, EvaluationCount>();
   let dropped = 0;
   let start = Date.now();
+  /** Every report names this SDK instance; the key rides in the query (see the module comment). */
+  const post = <R extends AckReport | MetricsReport>(path: string, report: Omit<R, "instanceId" | "sdk">) =>
+    send(
+      `${base}${path}?key=${encodeURIComponent(clientKey)}`,
+      JSON.stringify({ instanceId, sdk: SDK_NAME, ...report }),
+    );
 
   return {
     count(flag, variant) {
@@ -47,24 +58,20 @@ export function createReporter(
       else dropped++;
     },
     ack(version) {
-      const report: AckReport = { instanceId, sdk: SDK_NAME, acks: [{ version, appliedAt: Date.now() }] };
-      send(`${base}/sdk/v1/ack${query}`, JSON.stringify(report));
+      post<AckReport>(ACK_PATH, { acks: [{ version, appliedAt: Date.now() }] });
     },
     flush() {
       if (!counts.size && !dropped) return;
       const end = Date.now();
-      const report: MetricsReport = {
-        instanceId,
-        sdk: SDK_NAME,
+      post<MetricsReport>(METRICS_PATH, {
         start,
         end,
         evaluations: [...counts.values()],
         ...(dropped ? { dropped } : {}),
-      };
+      });
       counts = new Map();
       dropped = 0;
       start = end;
-      send(`${base}/sdk/v1/metrics${query}`, JSON.stringify(report));
     },
   };
 }

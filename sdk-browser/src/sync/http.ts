@@ -10,20 +10,24 @@ export interface Fetched {
 
 const TIMEOUT_MS = 10_000;
 
-/** GET (no body) or POST JSON; a 200 is parsed, a 304 means "unchanged". Rejects on network failure. */
+/**
+ * A GET (local mode) unless `init` says otherwise (server mode POSTs the context); a 200 is parsed, a 304 means
+ * "unchanged". Rejects on network failure.
+ */
 export async function request(
   url: string,
   clientKey: string,
   etag?: string,
-  body?: unknown,
+  init?: RequestInit,
 ): Promise<Fetched> {
-  const headers: Record<string, string> = { Authorization: `Bearer ${clientKey}` };
+  const headers: Record<string, string> = {
+    ...(init?.headers as object),
+    Authorization: `Bearer ${clientKey}`,
+  };
   if (etag) headers["If-None-Match"] = etag;
-  if (body !== undefined) headers["Content-Type"] = "application/json";
   const res = await fetch(url, {
-    method: body === undefined ? "GET" : "POST",
+    ...init,
     headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
     cache: "no-store",
     signal: AbortSignal.timeout?.(TIMEOUT_MS),
   });

@@ -1,9 +1,11 @@
 /**
- * @module How fresh data reaches the client: a stream when one is wanted and available, otherwise polling
- * (with `ETag`). `start`/`stop` are driven by page visibility; starting again catches up at once.
+ * @module How fresh data reaches the client: a stream (`EventSource`) when one is wanted and available,
+ * otherwise polling (with `ETag`). `start`/`stop` are driven by page visibility; starting again catches up at
+ * once. A stream silent for three heartbeats is treated as dead (proxies can hold a socket open that carries
+ * nothing); a stream the browser gave up on (HTTP error, wrong content type) falls back to polling.
  */
+import { HEARTBEAT_MS } from "@switchyard/core";
 import type { ConnectionStatus } from "../client/types.js";
-import { openStream } from "./stream.js";
 
 export interface Sync {
   start(): void;
@@ -17,7 +19,10 @@ export interface LiveStream {
   url(): string | undefined;
   /** Handlers by SSE event name, given the event's parsed `data`. */
   events: Record<string, (data: unknown) => void>;
-  /** Expected interval of heartbeat events (default `HEARTBEAT_MS`); 0 when the server sends none. */
+  /**
+   * Expected interval of heartbeat events (default `HEARTBEAT_MS`); 0 when the server's heartbeats are SSE
+   * comments, which `EventSource` does not surface, so silence says nothing and there is no watchdog.
+   */
   heartbeatMs?: number;
   /** Called at each (re)connect, after the status turns `ready`. */
   opened?(): void;
@@ -59,27 +64,45 @@ export function createSync(o: SyncOptions): Sync {
     closeStream?.();
     closeStream = undefined;
   };
+  /** `retrying`: the browser reconnects by itself (sending `Last-Event-ID`); `closed`: it gave up. */
+  const failed = (why: "retrying" | "closed" | "silent") => {
+    o.status("stale");
+    if (!running || why === "retrying") return;
+    stopStream();
+    if (why === "closed") {
+      streamFailed = true; // the server refused the stream: poll until the page is shown again
+      void refresh().then(next);
+    } else next();
+  };
   const connect = (url: string) => {
-    closeStream = openStream(
-      url,
-      {
-        open() {
-          o.status("ready");
-          live!.opened?.();
-        },
-        events: live!.events,
-        fail(why) {
-          o.status("stale");
-          if (!running || why === "retrying") return;
-          stopStream();
-          if (why === "closed") {
-            streamFailed = true; // the server refused the stream: poll until the page is shown again
-            void refresh().then(next);
-          } else next();
-        },
-      },
-      live!.heartbeatMs,
-    );
+    const { events, heartbeatMs = HEARTBEAT_MS } = live!;
+    const source = new EventSource(url);
+    let watchdog: ReturnType<typeof setTimeout> | undefined;
+    const alive = () => {
+      clearTimeout(watchdog);
+      if (heartbeatMs) watchdog = setTimeout(() => failed("silent"), heartbeatMs * 3);
+    };
+    for (const event in events) {
+      source.addEventListener(event, (message) => {
+        alive();
+        try {
+          events[event]!(JSON.parse((message as MessageEvent<string>).data));
+        } catch {
+          // unreadable event: keep the last good data
+        }
+      });
+    }
+    source.onopen = () => {
+      alive();
+      o.status("ready");
+      live!.opened?.();
+    };
+    source.onerror = () => failed(source.readyState === 2 ? "closed" : "retrying");
+    alive();
+    closeStream = () => {
+      clearTimeout(watchdog);
+      source.close();
+    };
   };
 
   return {

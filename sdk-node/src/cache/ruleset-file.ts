@@ -1,78 +1,64 @@
 /**
  * @module The last good ruleset on disk, so a restarted app serves correct flags while the server is down.
  * Writes go to a temporary file in the same folder and are renamed over the target (atomic on POSIX):
- * a crash mid-write never leaves a torn file. The envelope carries its own version.
+ * a crash mid-write never leaves a torn file, and a file torn anyway (or edited) fails its checksum
+ * (cache-format.ts).
  */
 import { readFileSync } from "node:fs";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
+import { type Ruleset, validateRuleset } from "@switchyard/core";
+import { decodeRulesetFile, encodeCacheFile, type RulesetFileContent } from "./cache-format.js";
 
-/** Bump when the envelope changes shape; older files are then ignored, not misread. */
-export const CACHE_FILE_VERSION = 1;
-const CACHE_FILE_FORMAT = "switchyard-ruleset-cache";
-
-export interface RulesetFileContent {
-  /** The ruleset as published by the server (validated again when loaded). */
-  ruleset: unknown;
-  etag?: string;
-  /** Epoch ms when it was written. */
-  savedAt?: number;
-}
-
-interface Envelope extends RulesetFileContent {
-  format: typeof CACHE_FILE_FORMAT;
-  cacheVersion: number;
-}
+export { CACHE_FILE_VERSION, ownerFingerprint, type RulesetFileContent } from "./cache-format.js";
 
 /**
- * Reads a ruleset file: either our cache envelope or a bare ruleset (a bootstrap file exported from the
- * server). Synchronous on purpose: it runs once at start-up so the first evaluation already has rules.
- * Returns undefined when the file does not exist; throws with a clear message when it is unreadable.
+ * Reads a ruleset file: our cache file or a bare ruleset (a bootstrap file exported from the server).
+ * Synchronous on purpose: it runs once at start-up so the first evaluation already has rules. Returns
+ * undefined when the file does not exist; throws with a clear message when it cannot be used (unreadable,
+ * torn, edited, another format version, or — `owner` given — another server's or SDK key's file).
  */
-export function readRulesetFile(path: string): RulesetFileContent | undefined {
-  let text: string;
+export function readRulesetFile(path: string, owner?: string): RulesetFileContent | undefined {
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, "utf8");
+    bytes = readFileSync(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw new Error(`cannot read ruleset file ${path}: ${(error as Error).message}`);
   }
-  let json: unknown;
   try {
-    json = JSON.parse(text);
+    return decodeRulesetFile(bytes, owner);
   } catch (error) {
-    throw new Error(`ruleset file ${path} is not valid JSON: ${(error as Error).message}`);
+    throw new Error(`ruleset file ${path} ignored: ${(error as Error).message}`);
   }
-  if (isEnvelope(json)) {
-    if (json.cacheVersion !== CACHE_FILE_VERSION) {
-      throw new Error(
-        `ruleset file ${path} has cache version ${json.cacheVersion}; expected ${CACHE_FILE_VERSION}`,
-      );
-    }
-    return { ruleset: json.ruleset, etag: json.etag, savedAt: json.savedAt };
-  }
-  return { ruleset: json };
 }
 
-function isEnvelope(json: unknown): json is Envelope {
-  return typeof json === "object" && json !== null && (json as Envelope).format === CACHE_FILE_FORMAT;
+export interface RulesetFileInput {
+  ruleset: unknown;
+  etag?: string;
+  savedAt?: number;
+  /** `ownerFingerprint(url, sdkKey)` of the client that may use it; absent, any client may. */
+  owner?: string;
+}
+
+/**
+ * Writes a ruleset file in the cache format (e.g. to seed a cache or ship a bootstrap). The ruleset is
+ * validated first — a client trusts the files it finds intact — and an invalid one is refused.
+ */
+export async function writeRulesetFile(path: string, content: RulesetFileInput): Promise<void> {
+  const valid = validateRuleset(content.ruleset);
+  if (!valid.ok) throw new Error(`not writing an invalid ruleset: ${valid.errors.slice(0, 3).join("; ")}`);
+  await writeValidated(path, { ...content, ruleset: valid.ruleset });
 }
 
 let tempCounter = 0;
 
-/** Writes atomically: temp file in the same folder, then rename over the target. */
-export async function writeRulesetFile(path: string, content: RulesetFileContent): Promise<void> {
-  const envelope: Envelope = {
-    format: CACHE_FILE_FORMAT,
-    cacheVersion: CACHE_FILE_VERSION,
-    savedAt: content.savedAt ?? Date.now(),
-    etag: content.etag,
-    ruleset: content.ruleset,
-  };
+/** Writes atomically (temp file in the same folder, then rename) a ruleset that passed validation. */
+async function writeValidated(path: string, content: RulesetFileInput & { ruleset: Ruleset }) {
   const temp = `${path}.${process.pid}.${++tempCounter}.tmp`;
   await mkdir(dirname(path), { recursive: true });
   try {
-    await writeFile(temp, JSON.stringify(envelope), { mode: 0o600 });
+    await writeFile(temp, encodeCacheFile(content.ruleset, content), { mode: 0o600 });
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
@@ -85,15 +71,17 @@ export async function writeRulesetFile(path: string, content: RulesetFileContent
  * only the newest pending ruleset is kept and written next.
  */
 export class RulesetPersister {
-  private next: RulesetFileContent | undefined;
+  private next: { ruleset: Ruleset; etag?: string } | undefined;
   private writing: Promise<void> | undefined;
 
   constructor(
     private readonly path: string,
+    private readonly owner: string,
     private readonly onError: (error: Error) => void,
   ) {}
 
-  save(content: RulesetFileContent): void {
+  /** `ruleset` must be one the client validated (the one it serves): it is not validated again. */
+  save(content: { ruleset: Ruleset; etag?: string }): void {
     this.next = content;
     this.writing ??= this.drain();
   }
@@ -103,7 +91,7 @@ export class RulesetPersister {
       const content = this.next;
       this.next = undefined;
       try {
-        await writeRulesetFile(this.path, content);
+        await writeValidated(this.path, { ...content, owner: this.owner });
       } catch (error) {
         this.onError(new Error(`cannot persist ruleset to ${this.path}: ${(error as Error).message}`));
       }

@@ -43,7 +43,13 @@ export class RulesetHolder {
    * A whole ruleset. The server is authoritative, so a lower version is accepted too (a restored database),
    * unless `allowOlder` is false: an answer overtaken by a newer update that arrived meanwhile.
    */
-  replace(input: unknown, etag: string | undefined, source: RulesetSource, allowOlder = true): UpdateOutcome {
+  replace(
+    input: unknown,
+    etag: string | undefined,
+    source: RulesetSource,
+    allowOlder = true,
+    trusted = false,
+  ): UpdateOutcome {
     const candidate = input as Partial<Ruleset> | null;
     if (
       !allowOlder &&
@@ -58,7 +64,7 @@ export class RulesetHolder {
     // for the rules already served. (Rare: a 304 or the stream's Last-Event-ID usually spare the download.)
     let loaded: ReturnType<typeof loadRuleset>;
     try {
-      loaded = loadRuleset(input);
+      loaded = loadRuleset(input, trusted);
     } catch (error) {
       return { kind: "rejected", error: asRulesetError(error) };
     }

@@ -3,7 +3,7 @@ import type { EvaluationContext } from "@switchyard/core";
  * @module The client's life: start from local rules (bootstrap or persisted), sync with the server, report
  * evaluations and acknowledgements, and close cleanly.
  */
-import { RulesetPersister } from "../cache/ruleset-file.js";
+import { ownerFingerprint, RulesetPersister } from "../cache/ruleset-file.js";
 import { AckQueue } from "../reports/ack-queue.js";
 import { MetricsReporter } from "../reports/metrics-reporter.js";
 import { ShadowReporter } from "../reports/shadow-reporter.js";
@@ -92,7 +92,11 @@ export class SwitchyardClient extends FlagEvaluator {
       onError: reportError("sending acks"),
     });
     this.persister = resolved.persistPath
-      ? new RulesetPersister(resolved.persistPath, (error) => this.fail(error))
+      ? new RulesetPersister(
+          resolved.persistPath,
+          ownerFingerprint(resolved.baseUrl, resolved.sdkKey),
+          (error) => this.fail(error),
+        )
       : undefined;
     this.sync = new Synchronizer(
       http,
@@ -190,7 +194,7 @@ export class SwitchyardClient extends FlagEvaluator {
       queueMicrotask(() => this.fail(error));
     };
     for (const local of localRulesets(options, report)) {
-      const outcome = this.holder.replace(local.ruleset, local.etag, local.source);
+      const outcome = this.holder.replace(local.ruleset, local.etag, local.source, true, local.trusted);
       if (outcome.kind === "applied") {
         this.afterUpdate(outcome, local.source);
         return;
@@ -243,7 +247,7 @@ export class SwitchyardClient extends FlagEvaluator {
     }
     if (outcome.kind === "applied") {
       this.afterUpdate(outcome, "server");
-      this.persister?.save({ ruleset: this.holder.ruleset, etag: this.holder.etag });
+      if (this.holder.ruleset) this.persister?.save({ ruleset: this.holder.ruleset, etag: this.holder.etag });
     }
     this.acknowledge();
   }

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { AckReport, MetricsReport } from "@switchyard/core";
+import type { AckReport, MetricsReport, ShadowReport } from "@switchyard/core";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { readRulesetFile } from "../cache/ruleset-file.js";
 import { FakeServer, nextEvent, until } from "../testing/fake-server.js";
@@ -287,6 +287,42 @@ describe("client and server", () => {
     expect(after).toBeLessThanOrEqual(before);
     expect(c.status).toBe("closed");
     await c.close();
+  });
+
+  it("close() flushes what is pending: counts, shadow statistics, the last ack and the persisted copy", async () => {
+    const shadowed = ruleset(1, [
+      booleanFlag("checkout", true, 1, {
+        shadow: { sampleRate: 100_000, stickiness: "call", timeoutMs: 1_000 },
+      }),
+    ]);
+    const server = await serve(shadowed);
+    const persistPath = join(dir, "close-flush.json");
+    // Nothing would be sent before close(): no flush interval, an ack delay far beyond the test.
+    const c = client(server, { flushIntervalMs: 60_000, ackDelayMs: 60_000, persistPath });
+    await c.ready({ timeout: 5_000 });
+    await until(() => server.streams.size === 1);
+    server.sendEvent("patch", delta(1, 2, { upsert: [booleanFlag("other", true, 2)] }), 2);
+    await nextEvent((fn) => c.on("change", fn));
+    c.boolean("checkout", {}, false);
+    await c.shadow("checkout", {}, { control: () => 1, candidate: () => 2 });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(server.reports("/sdk/v1/metrics")).toHaveLength(0);
+    expect(server.reports("/sdk/v1/shadow")).toHaveLength(0);
+    expect(server.reports("/sdk/v1/ack")).toHaveLength(0);
+
+    await c.close();
+    expect(server.reports<MetricsReport>("/sdk/v1/metrics")[0]?.evaluations).toEqual([
+      { flag: "checkout", variant: "on", count: 1 },
+    ]);
+    expect(server.reports<ShadowReport>("/sdk/v1/shadow")[0]?.flags.checkout).toMatchObject({
+      shadowed: 1,
+      mismatches: 1,
+    });
+    // One batch holding both applied versions.
+    expect(server.reports<AckReport>("/sdk/v1/ack").map((r) => r.acks.map((a) => a.version))).toEqual([
+      [1, 2],
+    ]);
+    expect(readRulesetFile(persistPath)?.ruleset).toMatchObject({ version: 2 });
   });
 
   it("ready() rejects after its timeout when nothing can be loaded", async () => {

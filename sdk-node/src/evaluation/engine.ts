@@ -6,6 +6,7 @@ import {
   applyDelta,
   type CompiledRuleset,
   compileRuleset,
+  compileTrustedRuleset,
   type Ruleset,
   type RulesetDelta,
 } from "@switchyard/core";
@@ -25,9 +26,12 @@ export interface LoadedRuleset {
   compiled: CompiledRuleset;
 }
 
-/** Validates and compiles a ruleset from the wire; throws {@link InvalidRulesetError} when it is unusable. */
-export function loadRuleset(input: unknown): LoadedRuleset {
-  const result = compileRuleset(input);
+/**
+ * Validates and compiles a ruleset from the wire; throws {@link InvalidRulesetError} when it is unusable.
+ * `trusted`: the ruleset passed validation before (our own intact cache file) — compiled without it.
+ */
+export function loadRuleset(input: unknown, trusted = false): LoadedRuleset {
+  const result = trusted ? compileTrustedRuleset(input) : compileRuleset(input);
   if (!result.ok) {
     const more = result.errors.length > 5 ? ` (and ${result.errors.length - 5} more)` : "";
     throw new InvalidRulesetError(`invalid ruleset: ${result.errors.slice(0, 5).join("; ")}${more}`);

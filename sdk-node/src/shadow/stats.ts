@@ -1,29 +1,11 @@
 /**
  * @module Per-flag shadow statistics: calls, shadowed calls, matches, mismatches, candidate errors,
  * timeouts, bulkhead skips, latency histograms of both paths and a small bounded sample of mismatches.
- * Memory is bounded: a fixed histogram per flag, at most `maxFlags` flags and `maxSamples` samples each.
+ * Memory is bounded: two fixed histograms per flag on the server's fine latency scale (latency-buckets.ts),
+ * at most `maxFlags` flags and `maxSamples` samples each.
  */
 import type { JsonValue } from "@switchyard/core";
-
-/** Log-scale latency buckets, upper bounds in milliseconds. */
-export const LATENCY_BUCKETS_MS = [
-  0.1,
-  0.25,
-  0.5,
-  1,
-  2.5,
-  5,
-  10,
-  25,
-  50,
-  100,
-  250,
-  500,
-  1000,
-  2500,
-  5000,
-  Number.POSITIVE_INFINITY,
-];
+import { emptyHistogram, latencyBucket } from "./latency-buckets.js";
 
 export interface MismatchSample {
   control: JsonValue;
@@ -42,12 +24,11 @@ export interface FlagShadowStats {
   timeouts: number;
   /** Sampled calls not run because the flag's concurrent shadow runs were at their cap. */
   skipped: number;
+  /** Counts per bucket of `LATENCY_EDGES_MS` (latency-buckets.ts), plus the overflow: what guards read. */
   controlLatency: number[];
   candidateLatency: number[];
   samples: MismatchSample[];
 }
-
-const histogram = () => LATENCY_BUCKETS_MS.map(() => 0);
 
 const COUNTERS = [
   "calls",
@@ -118,8 +99,8 @@ export class ShadowStats {
         controlErrors: 0,
         timeouts: 0,
         skipped: 0,
-        controlLatency: histogram(),
-        candidateLatency: histogram(),
+        controlLatency: emptyHistogram(),
+        candidateLatency: emptyHistogram(),
         samples: [],
       };
       this.flags.set(flagKey, s);
@@ -128,8 +109,7 @@ export class ShadowStats {
   }
 
   static observe(histogramOf: number[], ms: number): void {
-    let i = 0;
-    while (ms > (LATENCY_BUCKETS_MS[i] as number)) i++;
+    const i = latencyBucket(ms);
     histogramOf[i] = (histogramOf[i] as number) + 1;
   }
 

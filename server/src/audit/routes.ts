@@ -6,12 +6,13 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../auth/context.js";
 import type { AppDeps } from "../deps.js";
 import { jsonResponse, standardProblems } from "../openapi/route.js";
+import { cursorParam, pathKey } from "../problem/params.js";
 import { validationHook } from "../problem/zod.js";
 import { AuditEntrySchema, queryAudit } from "./query.js";
 
 const QuerySchema = z.object({
-  flag: z.string().optional(),
-  environment: z.string().optional(),
+  flag: pathKey("flag").optional(),
+  environment: pathKey("environment").optional(),
   actor: z.string().optional().openapi({ description: "Actor name (email or key name) or id." }),
   action: z
     .string()
@@ -19,7 +20,7 @@ const QuerySchema = z.object({
     .openapi({ description: "Exact action, or a prefix ending in `.` (e.g. `flag.`)." }),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
-  cursor: z.string().max(100).optional(),
+  cursor: cursorParam.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 

@@ -168,6 +168,52 @@ describe("deciding a change request", () => {
   });
 });
 
+describe("filing the same change again", () => {
+  const items = "/api/v1/environments/production/flags/max-items";
+  const put = async (secret: string, fallthrough: { variation: string }) => {
+    const {
+      version: _v,
+      environment: _e,
+      flag: _f,
+      updatedAt: _u,
+      updatedBy: _b,
+      ...setup
+    } = await read(await t.request(items, { headers: t.auth() }));
+    const res = await t.request(
+      items,
+      json(
+        "PUT",
+        { ...setup, fallthrough, reason: "switchyard import" },
+        { ...t.auth(secret), "if-match": "*" },
+      ),
+    );
+    expect(res.status).toBe(202);
+    return (await read(res)).changeRequest as { id: number; status: string };
+  };
+  const created = async () =>
+    (
+      await read(
+        await t.request("/api/v1/audit?action=change-request.create&flag=max-items", { headers: t.auth() }),
+      )
+    ).entries.length as number;
+
+  it("reuses the requester's identical open request instead of filing a duplicate", async () => {
+    const first = await put(ana, { variation: "large" });
+    const again = await put(ana, { variation: "large" });
+    expect(again).toMatchObject({ id: first.id, status: "pending" });
+    expect(await created()).toBe(1);
+
+    // Another change, or the same change by someone else, is a request of its own.
+    expect((await put(ana, { variation: "small" })).id).not.toBe(first.id);
+    expect((await put(bo, { variation: "large" })).id).not.toBe(first.id);
+    expect(await created()).toBe(3);
+
+    // Once decided, the same change files afresh.
+    await decide(bo, first.id, "reject", "not now");
+    expect((await put(ana, { variation: "large" })).id).not.toBe(first.id);
+  });
+});
+
 /** The requester's name as the audit log shows it (the key that filed the request). */
 function approvedByName(audit: { entries: { action: string; actor: { name: string } }[] }) {
   return audit.entries.find((e) => e.action === "change-request.create")?.actor.name;

@@ -6,6 +6,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../auth/context.js";
 import type { AppDeps } from "../deps.js";
 import { jsonBody, jsonResponse, standardProblems, writeProblems } from "../openapi/route.js";
+import { IdParam } from "../problem/params.js";
 import { validationHook } from "../problem/zod.js";
 import { approveRequest, rejectRequest } from "./decide.js";
 import { commentOnRequest } from "./store.js";
@@ -14,7 +15,6 @@ import { ChangeRequestSchema, findRequest, requestView } from "./view.js";
 /** Re-exported for the routes that answer 202 with a change request (flag state, dark launch). */
 export { ChangeRequestSchema };
 
-const IdParam = z.object({ id: z.coerce.number().int().positive() });
 const CommentSchema = z.object({ comment: z.string().trim().min(1).max(2000).optional() }).strict();
 const TextSchema = z.object({ text: z.string().trim().min(1).max(2000) }).strict();
 const Decided = z.object({ changeRequest: ChangeRequestSchema, applied: z.unknown() });

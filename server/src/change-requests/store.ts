@@ -1,7 +1,8 @@
 /**
  * @module Change requests for environments that require approval: a flag-state edit — or a schedule —
  * becomes a request that another editor or admin approves or rejects (`decide.ts`), with comments. The
- * requester cannot approve their own. Kills do not come here.
+ * requester cannot approve their own. Kills do not come here. Filing the same change again (same requester,
+ * flag, base version and changes) while the first is pending answers with that request: no duplicate.
  */
 import { sql } from "kysely";
 import type { Actor } from "../auth/actor.js";
@@ -14,7 +15,7 @@ import { getState, updateState } from "../flags/state-store.js";
 import type { StateFields } from "../flags/validate-state.js";
 import { ConflictError } from "../problem/errors.js";
 import { describeChanges } from "../promotion/describe-changes.js";
-import { setupOf } from "../promotion/setup.js";
+import { canonicalJson, setupOf } from "../promotion/setup.js";
 import { personBehind } from "../promotion/store.js";
 import { describeStep } from "../schedules/store.js";
 import { type ChangeRequestRow, findRequest, lockRequest, requestView } from "./view.js";
@@ -96,6 +97,8 @@ async function fileRequest(
   },
 ): Promise<ChangeRequestRow> {
   const requester = await personBehind(deps.db, actor);
+  const open = await openDuplicate(deps.db, requester, request);
+  if (open) return open;
   // Drawn before the transaction so the audit entry can name the request it creates.
   const { rows } = await sql<{ id: string | number }>`select nextval('change_requests_id_seq') as id`.execute(
     deps.db,
@@ -132,6 +135,29 @@ async function fileRequest(
         .executeTakeFirstOrThrow(),
   );
   return result;
+}
+
+/**
+ * The requester's pending request for exactly this change on the same version, if there is one: re-running
+ * an import (or a pipeline's retry) reports that request instead of filing a duplicate for each run.
+ */
+async function openDuplicate(
+  db: Deps["db"],
+  requester: string,
+  request: { environment: string; flag: string; changes: Record<string, unknown>; baseVersion: number },
+): Promise<ChangeRequestRow | undefined> {
+  const open = await db
+    .selectFrom("change_requests")
+    .selectAll()
+    .where("status", "=", "pending")
+    .where("environment_key", "=", request.environment)
+    .where("flag_key", "=", request.flag)
+    .where("base_version", "=", request.baseVersion)
+    .where("requested_by_id", "=", requester)
+    .orderBy("id")
+    .execute();
+  const wanted = canonicalJson(request.changes);
+  return open.find((row) => canonicalJson(row.changes) === wanted);
 }
 
 /** A comment, audited like every change (`change-request.comment`), so watchers hear of it. */

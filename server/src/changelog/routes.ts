@@ -8,6 +8,7 @@ import type { AuditRow } from "../db/schema.js";
 import type { AppDeps } from "../deps.js";
 import { jsonResponse, standardProblems } from "../openapi/route.js";
 import { NotFoundError } from "../problem/errors.js";
+import { EnvParam } from "../problem/params.js";
 import { validationHook } from "../problem/zod.js";
 import { changelogRows, MAX_ROWS } from "./query.js";
 import { flagsOf, sentence } from "./sentence.js";
@@ -65,7 +66,7 @@ const changelogRoute = createRoute({
   path: "/environments/{env}/changelog",
   tags: ["Changelog"],
   summary: "What changed in an environment, newest first, as readable sentences (JSON or CSV)",
-  request: { params: z.object({ env: z.string().min(1) }), query: QuerySchema },
+  request: { params: EnvParam, query: QuerySchema },
   responses: {
     200: {
       description: "The changelog",

@@ -161,6 +161,22 @@ describe("sentences", () => {
     );
   });
 
+  it("says what a guard's trip did: turned the flag off, or stopped its ramp", () => {
+    const trip = (on: boolean) =>
+      sentence(
+        entry({
+          action: "guard.trip",
+          actor: { name: "guard: mismatch rate > 1%" },
+          flag: "new-checkout",
+          after: { state: state({ on }), guard: { status: "tripped" } },
+        }),
+      );
+    expect(trip(false)).toBe("guard: mismatch rate > 1% tripped, turning off new-checkout in production");
+    expect(trip(true)).toBe(
+      "guard: mismatch rate > 1% tripped, stopping the ramp of new-checkout in production",
+    );
+  });
+
   it("reads incidents, change requests, freezes and keys", () => {
     expect(
       sentence(

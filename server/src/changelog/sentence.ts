@@ -161,7 +161,7 @@ const PHRASES: Record<string, Describe> = {
     return `declared an incident on tag "${text(a.tag, e.targetKey)}"${w}${turnedOff}`;
   },
   "guard.trip": (e, w, a) =>
-    `tripped, ${a.on === false ? "turning off" : "stopping the ramp of"} ${e.flag ?? e.targetKey}${w}`,
+    `tripped, ${fields(a.state).on === false ? "turning off" : "stopping the ramp of"} ${e.flag ?? e.targetKey}${w}`,
   "guard.update": (e, w) => `set the guards of ${e.flag ?? e.targetKey}${w}`,
   "guard.rearm": (e, w) => `re-armed the tripped guards of ${e.flag ?? e.targetKey}${w}`,
   "segment.create": (e, w, a) =>

@@ -26,10 +26,11 @@ import {
   writeProblems,
 } from "../openapi/route.js";
 import { ValidationError } from "../problem/errors.js";
+import { EnvFlagParam } from "../problem/params.js";
 import { validationHook } from "../problem/zod.js";
 import { advance, currentStep, STEPS, StepError } from "./steps.js";
 
-const Params = z.object({ env: z.string().min(1), flag: z.string().min(1) });
+const Params = EnvFlagParam;
 const StepEnum = z.enum(STEPS);
 const StepViewSchema = z.object({
   step: StepEnum,

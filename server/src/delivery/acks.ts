@@ -17,7 +17,7 @@ interface Sighting {
   lastSeenAt: Date;
 }
 
-export class AckRecorder extends BatchedWriter {
+export class AckRecorder extends BatchedWriter<Sighting[]> {
   private pending = new Map<string, Sighting>();
 
   constructor(deps: Pick<AppDeps, "db" | "logger" | "now">) {
@@ -33,6 +33,7 @@ export class AckRecorder extends BatchedWriter {
       previous.lastSeenAt = now;
       return;
     }
+    if (!previous && !this.admit()) return;
     this.pending.set(key, {
       environment,
       instanceId,
@@ -49,13 +50,23 @@ export class AckRecorder extends BatchedWriter {
     const key = `${environment}\u0000${instanceId}`;
     const previous = this.pending.get(key);
     if (previous) previous.lastSeenAt = this.deps.now();
-    else this.pending.set(key, { environment, instanceId, sdk, lastSeenAt: this.deps.now() });
+    else if (this.admit())
+      this.pending.set(key, { environment, instanceId, sdk, lastSeenAt: this.deps.now() });
   }
 
   /** Two multi-row upserts: liveness for everyone, and versions only where they move forward. */
-  protected async write(): Promise<void> {
+  protected pendingSize(): number {
+    return this.pending.size;
+  }
+
+  protected take() {
     const rows = [...this.pending.values()];
     this.pending = new Map();
+    return { rows, size: rows.length };
+  }
+
+  /** Both upserts are idempotent (greatest / only forward), so a retried batch is harmless. */
+  protected async store(rows: Sighting[]): Promise<void> {
     if (!rows.length) return;
     await this.deps.db
       .insertInto("sdk_instances")

@@ -8,6 +8,7 @@ import type { AppEnv } from "../auth/context.js";
 import { authenticate } from "../auth/middleware.js";
 import type { AppDeps } from "../deps.js";
 import { NotFoundError, ValidationError } from "../problem/errors.js";
+import { EnvParam, pathParams } from "../problem/params.js";
 
 export const LIVE_WINDOW_MS = 60_000;
 
@@ -76,9 +77,8 @@ export function deliveryRoutes(deps: AppDeps) {
     const raw = c.req.query("version");
     if (raw !== undefined && !/^\d+$/.test(raw))
       throw ValidationError.field("version", "must be a whole number");
-    return c.json(
-      await deliveryStatus(deps, c.req.param("env"), raw === undefined ? undefined : Number(raw)),
-    );
+    const { env } = pathParams(c, EnvParam);
+    return c.json(await deliveryStatus(deps, env, raw === undefined ? undefined : Number(raw)));
   });
   return app;
 }

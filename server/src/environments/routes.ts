@@ -15,6 +15,7 @@ import {
   standardProblems,
   writeProblems,
 } from "../openapi/route.js";
+import { EnvParam } from "../problem/params.js";
 import { validationHook } from "../problem/zod.js";
 import {
   createEnvironment,
@@ -70,7 +71,6 @@ const UpdateSchema = z
   .partial()
   .strict()
   .openapi("UpdateEnvironment");
-const EnvParam = z.object({ env: z.string().min(1) });
 
 const listRoute = createRoute({
   method: "get",

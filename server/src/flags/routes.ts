@@ -14,11 +14,11 @@ import {
   standardProblems,
   writeProblems,
 } from "../openapi/route.js";
+import { FlagParam } from "../problem/params.js";
 import { validationHook } from "../problem/zod.js";
 import { CreateFlagSchema, FlagSchema, UpdateFlagSchema, VersionOnlySchema } from "./schemas.js";
 import { createFlag, getFlag, listFlags, updateFlag } from "./store.js";
 
-const FlagParam = z.object({ flag: z.string().min(1) });
 const FlagWithStates = FlagSchema.extend({
   states: z
     .record(z.string(), z.object({ on: z.boolean(), version: z.number().int() }))

@@ -17,6 +17,7 @@ import {
   standardProblems,
   writeProblems,
 } from "../openapi/route.js";
+import { EnvFlagParam, EnvParam } from "../problem/params.js";
 import { validationHook } from "../problem/zod.js";
 import {
   FlagStateSchema,
@@ -27,8 +28,7 @@ import {
 } from "./schemas.js";
 import { declareIncident, getState, killFlag, listStates } from "./state-store.js";
 
-const EnvParam = z.object({ env: z.string().min(1) });
-const StateParam = z.object({ env: z.string().min(1), flag: z.string().min(1) });
+const StateParam = EnvFlagParam;
 const StateWrite = z.object({
   state: FlagStateSchema,
   version: z.number().int(),

@@ -10,9 +10,9 @@ import { commitChange } from "../changes/commit.js";
 import type { AppDeps } from "../deps.js";
 import { jsonBody, jsonResponse, standardProblems, writeProblems } from "../openapi/route.js";
 import { NotFoundError, ValidationError } from "../problem/errors.js";
+import { EnvParam } from "../problem/params.js";
 import { validationHook } from "../problem/zod.js";
 
-const EnvParam = z.object({ env: z.string().min(1) });
 const FreezeSchema = z.object({
   environment: z.string(),
   reason: z.string(),

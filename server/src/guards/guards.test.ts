@@ -352,3 +352,60 @@ describe("a kill by a guard is a kill", () => {
     expect(deliveries.map((d: { event: string }) => d.event)).toEqual(["flag.kill"]);
   });
 });
+
+/** What an SSE stream sends until `until` accepts the text so far (bounded: the stream is cancelled after). */
+async function streamUntil(res: Response, until: (text: string) => boolean): Promise<string> {
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  for (let chunks = 0; chunks < 100 && !until(text); chunks++) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+  }
+  await reader.cancel();
+  return text;
+}
+
+describe("a guard's kill goes the common write path", () => {
+  it("reaches a connected SDK, with its audit entry's before/after and the ruleset version it produced", async () => {
+    const f = await shadowedFlag("killed-on-stream", [
+      { metric: "mismatch_rate", limit: 0.01, action: "kill" },
+    ]);
+    const from = t.deps.rulesets.server("production")?.version as number;
+    const stream = await t.request("/sdk/v1/stream", {
+      headers: { authorization: sdkKey, "last-event-id": String(from) },
+    });
+    const killed = (text: string) =>
+      text
+        .split("\n")
+        .filter((line) => line.startsWith("data: "))
+        .map((line) => JSON.parse(line.slice(6)))
+        .some((delta) =>
+          delta.flags?.upsert?.some(
+            (flag: { key: string; on: boolean }) => flag.key === "killed-on-stream" && !flag.on,
+          ),
+        );
+    const heard = streamUntil(stream, killed);
+    for (let i = 0; i < 10 && (await f.guards())[0].status === "green"; i++) {
+      await f.observe(report({ matches: 80, mismatches: 20 }));
+    }
+    expect((await f.guards())[0].status).toBe("tripped");
+    expect(killed(await heard)).toBe(true);
+
+    const { entries } = await read(
+      await t.request("/api/v1/audit?flag=killed-on-stream&action=flag.kill", { headers: t.auth() }),
+    );
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({
+      actor: { type: "guard" },
+      before: { on: true },
+      after: { on: false, trippedBy: { metric: "mismatch_rate" } },
+    });
+    // The incident screen follows a kill to the SDKs by the ruleset version it produced.
+    const { kills } = await read(await t.request("/api/v1/overview/kills", { headers: t.auth() }));
+    const kill = kills.find((k: { id: number }) => k.id === entries[0].id);
+    expect(kill).toMatchObject({ flags: ["killed-on-stream"], rulesetVersion: expect.any(Number) });
+    expect(kill.rulesetVersion).toBe(t.deps.rulesets.server("production")?.version);
+  });
+});

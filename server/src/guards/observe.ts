@@ -4,19 +4,18 @@
  * another dark-launch step than the one its statistics were gathered at. A guard whose test crosses its
  * threshold trips in one transaction with its action — the flag killed, or its ramp stopped — and an audit
  * entry by the guard with the figures that tripped it (`guard.trip`, and for a kill `flag.kill` too),
- * published to SDKs like any change.
+ * through the common write path (commitChanges), so it is published to SDKs like any change.
  */
 import type { Actor } from "../auth/actor.js";
-import { commitChange, type Trx } from "../changes/commit.js";
+import { commitChanges, type Trx } from "../changes/commit.js";
 import { stepOf } from "../dark-launch/steps.js";
 import { jsonb } from "../db/json.js";
 import type { GuardAction } from "../db/schema.js";
 import type { AppDeps } from "../deps.js";
-import { type FlagStateView, lockState, stateView, writeState } from "../flags/state-store.js";
+import { lockState, stateView, writeState } from "../flags/state-store.js";
 import type { StateFields } from "../flags/validate-state.js";
 import type { ShadowFlagInput } from "../shadow/schemas.js";
 import { percentileMs } from "../shadow/summary.js";
-import { enqueueWebhooks, notifyQueued } from "../webhooks/outbox.js";
 import { freshTest, type GuardTest, ruleText, stepTest, thresholdOf } from "./metrics.js";
 import { type GuardRow, guardView } from "./store.js";
 
@@ -160,7 +159,12 @@ function reasonOf(guard: GuardRow, figures: ReturnType<typeof figuresOf>): strin
   );
 }
 
-/** The guard trips: its action on the flag, its status and the audit entry commit together, once. */
+/**
+ * The guard trips: its action on the flag, its status and the audit entries commit together, once, on the
+ * common write path. A kill is a kill: `flag.kill` by the guard (the figures in `after.trippedBy`) carries
+ * the ruleset bump, so whatever follows kills — webhooks, the incident screen — hears it; `guard.trip`
+ * records the guard's side (and, for a stopped ramp, the bump).
+ */
 async function trip(deps: Deps, guardId: number, edge: number | undefined): Promise<void> {
   const guard = await deps.db
     .selectFrom("guards")
@@ -170,90 +174,56 @@ async function trip(deps: Deps, guardId: number, edge: number | undefined): Prom
   const rule = ruleText(guard.metric, guard.limit);
   const actor: Actor = { type: "guard", id: String(guard.id), name: `guard: ${rule}`, role: "editor" };
   const figures = figuresOf(guard, edge);
-  const reason = reasonOf(guard, figures);
-  const { result } = await commitChange(
-    deps,
-    {
-      actor,
-      action: "guard.trip",
-      targetType: "flag_state",
-      targetKey: guard.flag_key,
-      environment: guard.environment_key,
-      flag: guard.flag_key,
-      reason,
-      before: (r: { before: unknown }) => r.before,
-      after: (r: { after: unknown }) => r.after,
-      affects: [{ environment: guard.environment_key, flags: [guard.flag_key] }],
-    },
-    async (trx) => {
-      const locked = await trx
-        .selectFrom("guards")
-        .select("status")
-        .where("id", "=", guardId)
-        .forUpdate()
-        .executeTakeFirst();
-      if (locked?.status !== "green") throw new AlreadyTripped();
-      const tripped = await trx
-        .updateTable("guards")
-        .set({ status: "tripped", tripped_at: deps.now(), trip: jsonb(figures) })
-        .where("id", "=", guardId)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      const before = await lockState(trx, guard.environment_key, guard.flag_key);
-      const current = stateView(before);
-      const next = afterTrip(current, guard.action);
-      const after = stateView(await writeState(trx, before, next, actor, deps.now()));
-      const queued =
-        guard.action === "kill"
-          ? await auditKill(trx, actor, reason, current, { ...after, trippedBy: figures })
-          : 0;
-      return { before: { state: current }, after: { state: after, guard: guardView(tripped) }, queued };
-    },
-  );
-  if (result.queued > 0) notifyQueued();
+  const entry = {
+    actor,
+    targetType: "flag_state",
+    targetKey: guard.flag_key,
+    environment: guard.environment_key,
+    flag: guard.flag_key,
+    reason: reasonOf(guard, figures),
+  };
+  const affects = [{ environment: guard.environment_key, flags: [guard.flag_key] }];
+  await commitChanges(deps, async (trx, record) => {
+    const tripped = await markTripped(trx, guardId, deps.now(), figures);
+    const before = await lockState(trx, guard.environment_key, guard.flag_key);
+    const current = stateView(before);
+    const after = stateView(
+      await writeState(trx, before, afterTrip(current, guard.action), actor, deps.now()),
+    );
+    const kill = guard.action === "kill";
+    if (kill) {
+      const killed = { ...after, trippedBy: figures };
+      await record({ ...entry, action: "flag.kill", before: current, after: killed, affects }, after);
+    }
+    const trip = { state: after, guard: guardView(tripped) };
+    await record(
+      {
+        ...entry,
+        action: "guard.trip",
+        before: { state: current },
+        after: trip,
+        affects: kill ? [] : affects,
+      },
+      tripped,
+    );
+  });
 }
 
-/**
- * A guard's kill is a kill: besides `guard.trip`, the same transaction records `flag.kill` by the guard
- * (the figures in `after.trippedBy`) and queues its webhooks, so whatever listens to kills hears it.
- * Returns how many deliveries it queued.
- */
-async function auditKill(trx: Trx, actor: Actor, reason: string, before: FlagStateView, after: unknown) {
-  const entry = {
-    action: "flag.kill",
-    targetType: "flag_state",
-    targetKey: before.flag,
-    environment: before.environment,
-    // What webhooks scoped to an environment match on, once the outbox reads a change's environments.
-    environments: [before.environment],
-    flag: before.flag,
-    reason,
-    before,
-    after,
-  };
-  const audit = await trx
-    .insertInto("audit_log")
-    .values({
-      actor_type: actor.type,
-      actor_id: actor.id,
-      actor_name: actor.name,
-      action: entry.action,
-      target_type: entry.targetType,
-      target_key: entry.targetKey,
-      environment_key: entry.environment,
-      flag_key: entry.flag,
-      reason,
-      before: jsonb(before),
-      after: jsonb(after),
-    })
-    .returning(["id", "at"])
+/** The guard's status, once: a guard another instance tripped first is left alone. */
+async function markTripped(trx: Trx, guardId: number, now: Date, figures: unknown) {
+  const locked = await trx
+    .selectFrom("guards")
+    .select("status")
+    .where("id", "=", guardId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (locked?.status !== "green") throw new AlreadyTripped();
+  return trx
+    .updateTable("guards")
+    .set({ status: "tripped", tripped_at: now, trip: jsonb(figures) })
+    .where("id", "=", guardId)
+    .returningAll()
     .executeTakeFirstOrThrow();
-  return enqueueWebhooks(trx, {
-    ...entry,
-    auditId: audit.id,
-    at: new Date(audit.at),
-    actor: { type: actor.type, id: actor.id, name: actor.name },
-  });
 }
 
 /** `kill` turns the flag off; `stop_ramp` serves the control wherever the candidate was served. */

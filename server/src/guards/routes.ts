@@ -8,11 +8,12 @@ import type { AppEnv } from "../auth/context.js";
 import { editorForWrites } from "../auth/middleware.js";
 import type { AppDeps } from "../deps.js";
 import { jsonBody, jsonResponse, standardProblems, writeProblems } from "../openapi/route.js";
+import { EnvFlagParam } from "../problem/params.js";
 import { validationHook } from "../problem/zod.js";
 import { rearmGuards } from "./rearm.js";
 import { listGuards, replaceGuards } from "./store.js";
 
-const Params = z.object({ env: z.string().min(1), flag: z.string().min(1) });
+const Params = EnvFlagParam;
 const Metric = z.enum(["mismatch_rate", "error_rate", "latency_p95_ratio"]);
 const GuardInputSchema = z
   .object({

@@ -7,6 +7,7 @@ import type { AppEnv } from "../auth/context.js";
 import { requireRole } from "../auth/middleware.js";
 import type { AppDeps } from "../deps.js";
 import { jsonBody, jsonResponse, standardProblems } from "../openapi/route.js";
+import { IdParam } from "../problem/params.js";
 import { validationHook } from "../problem/zod.js";
 import { createKey, listKeys, revokeKey } from "./store.js";
 
@@ -64,7 +65,7 @@ const revokeRoute = createRoute({
   path: "/keys/{id}",
   tags: ["API keys"],
   summary: "Revoke a key (takes effect on every instance at once)",
-  request: { params: z.object({ id: z.coerce.number().int().positive() }) },
+  request: { params: IdParam },
   responses: { 200: jsonResponse(ApiKeySchema, "Revoked"), ...standardProblems },
 });
 

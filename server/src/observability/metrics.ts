@@ -99,6 +99,20 @@ export function renderMetrics(deps: AppDeps, environments: string[]): string {
     "# HELP switchyard_evaluations_ingested_total Evaluations reported by SDKs.",
     "# TYPE switchyard_evaluations_ingested_total counter",
   );
-  lines.push(`switchyard_evaluations_ingested_total ${sdkServicesFor(deps).usage.ingested}`);
+  const services = sdkServicesFor(deps);
+  lines.push(`switchyard_evaluations_ingested_total ${services.usage.ingested}`);
+  lines.push(
+    "# HELP switchyard_batched_write_failures_total Failed stores of batched SDK reports (each is retried).",
+    "# TYPE switchyard_batched_write_failures_total counter",
+  );
+  const writers = [services.usage, services.acks, services.shadow];
+  for (const w of writers)
+    lines.push(`switchyard_batched_write_failures_total{writer="${w.what}"} ${w.failures}`);
+  lines.push(
+    "# HELP switchyard_batched_write_dropped_total SDK report entries given up on (retries exhausted or buffer full).",
+    "# TYPE switchyard_batched_write_dropped_total counter",
+  );
+  for (const w of writers)
+    lines.push(`switchyard_batched_write_dropped_total{writer="${w.what}"} ${w.dropped}`);
   return `${lines.join("\n")}\n`;
 }

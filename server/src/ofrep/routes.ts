@@ -100,7 +100,7 @@ export function ofrepRoutes(deps: AppDeps) {
 
   app.options("/ofrep/v1/*", preflight);
 
-  app.post("/ofrep/v1/evaluate/flags/:key", auth, limited, cors(deps), async (c) => {
+  app.post("/ofrep/v1/evaluate/flags/:key", cors(deps), auth, limited, async (c) => {
     const flagKey = c.req.param("key");
     const parsed = await readContext(c);
     if ("error" in parsed)
@@ -118,7 +118,7 @@ export function ofrepRoutes(deps: AppDeps) {
     return new Response(JSON.stringify(body), { headers: JSON_HEADERS });
   });
 
-  app.post("/ofrep/v1/evaluate/flags", auth, limited, cors(deps), async (c) => {
+  app.post("/ofrep/v1/evaluate/flags", cors(deps), auth, limited, async (c) => {
     const parsed = await readContext(c);
     if ("error" in parsed) return failure({ errorCode: parsed.error, errorDetails: parsed.details }, 400);
     const key = c.get("sdkKey");
@@ -142,7 +142,7 @@ export function ofrepRoutes(deps: AppDeps) {
     return new Response(`{"flags":[${fragments.join(",")}]${streams}}`, { headers });
   });
 
-  app.get("/ofrep/v1/stream", auth, cors(deps), (c) => refetchStream(deps, c.get("sdkKey").environment));
+  app.get("/ofrep/v1/stream", cors(deps), auth, (c) => refetchStream(deps, c.get("sdkKey")));
 
   return app;
 }
@@ -153,7 +153,7 @@ function secretOf(c: Context): string | undefined {
 }
 
 /** SSE for OFREP web providers: each new ruleset version asks them to refetch the bulk evaluation. */
-function refetchStream(deps: AppDeps, environment: string): Response {
+function refetchStream(deps: AppDeps, { environment, id: keyId }: SdkKey): Response {
   const encoder = new TextEncoder();
   let stop = () => {};
   const body = new ReadableStream<Uint8Array>({
@@ -185,7 +185,7 @@ function refetchStream(deps: AppDeps, environment: string): Response {
         } catch {
           // already closed by the client
         }
-      });
+      }, keyId);
       stop = () => {
         off();
         clearInterval(ping);

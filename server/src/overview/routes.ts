@@ -8,6 +8,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../auth/context.js";
 import type { AppDeps } from "../deps.js";
 import { jsonResponse, standardProblems } from "../openapi/route.js";
+import { pathId } from "../problem/params.js";
 import { validationHook } from "../problem/zod.js";
 import { matchesEtag } from "../sdk/routes.js";
 import { KILL_ACTIONS, listKills } from "./kills.js";
@@ -90,12 +91,7 @@ const killsRoute = createRoute({
   summary: "Kills and incidents, newest first, with the ruleset version each produced",
   request: {
     query: z.object({
-      before: z.coerce
-        .number()
-        .int()
-        .positive()
-        .optional()
-        .openapi({ description: "`nextBefore` of the previous page." }),
+      before: pathId.optional().openapi({ description: "`nextBefore` of the previous page." }),
       limit: z.coerce.number().int().min(1).max(200).default(50),
     }),
   },

@@ -13,6 +13,7 @@ import {
   standardProblems,
   writeProblems,
 } from "../openapi/route.js";
+import { IdParam } from "../problem/params.js";
 import { validationHook } from "../problem/zod.js";
 import { createPromotion, previewPromotion } from "./apply.js";
 import { approvePromotion, rejectPromotion } from "./approval.js";
@@ -33,7 +34,6 @@ import {
 import { getPromotion, listPromotions } from "./store.js";
 
 const tags = ["Promotions"];
-const IdParam = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
 const Outcome = z.object({
   id: z.number().int(),
   status: z.enum(["pending", "applied", "rejected", "failed", "reverted"]),

@@ -1,6 +1,8 @@
 import { type Flag, type Ruleset, toBrowserRuleset } from "@switchyard/core";
 import { describe, expect, it } from "vitest";
+import { ClauseSchema } from "../flags/rule-schemas.js";
 import { createBrowserRulesets } from "./browser.js";
+import { RulesetSchema } from "./schema.js";
 
 const variations = [
   { key: "on", value: true },
@@ -51,5 +53,34 @@ describe("the cached browser ruleset builder", () => {
     };
     expect(build(second, "salt")).toEqual(toBrowserRuleset(second, "salt"));
     expect(build(second, "other-salt")).toEqual(toBrowserRuleset(second, "other-salt"));
+  });
+});
+
+const matching = (key: string, patterns: string[]) =>
+  flag(key, {
+    rules: [
+      {
+        id: "r",
+        clauses: [{ attribute: "email", op: "matches", values: patterns }],
+        serve: { variation: "on" },
+      },
+    ],
+  });
+const clauseOf = (r: Ruleset) => r.flags[0]?.rules?.[0]?.clauses[0];
+
+describe("matches patterns in the browser-safe ruleset", () => {
+  const safe = "^[a-z]+@corp\\.example$";
+
+  it("carry each pattern's bound from the server's guard (0: refused), so browsers ship no guard", () => {
+    const source = ruleset([matching("by-email", [safe, "^(a+)+$"])]);
+    expect(clauseOf(createBrowserRulesets()(source, "salt"))?.maxInput).toEqual([1024, 0]);
+    expect(clauseOf(source)?.maxInput).toBeUndefined();
+  });
+
+  it("fit the published wire schema, while admin writes still cannot set a bound", () => {
+    const browser = createBrowserRulesets()(ruleset([matching("by-email", [safe])]), "salt");
+    expect(RulesetSchema.safeParse(browser).success).toBe(true);
+    expect(ClauseSchema.safeParse(clauseOf(browser)).success).toBe(false);
+    expect(ClauseSchema.safeParse(clauseOf(ruleset([matching("by-email", [safe])]))).success).toBe(true);
   });
 });

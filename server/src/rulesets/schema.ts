@@ -6,6 +6,7 @@
 import { z } from "@hono/zod-openapi";
 import { RULESET_FORMAT_VERSION } from "@switchyard/core";
 import {
+  ClauseSchema,
   PrerequisiteSchema,
   RuleSchema,
   SegmentRuleSchema,
@@ -14,6 +15,16 @@ import {
   TargetSchema,
   VariationSchema,
 } from "../flags/rule-schemas.js";
+
+/**
+ * A clause on the wire: as admins write it, plus (browser-safe rulesets only) each `matches` pattern's input
+ * bound from the server's regex guard, which browsers use instead of shipping the guard (core `Clause.maxInput`).
+ */
+const WireClauseSchema = ClauseSchema.extend({
+  maxInput: z.array(z.number().int().nonnegative()).optional(),
+});
+const WireRuleSchema = RuleSchema.extend({ clauses: z.array(WireClauseSchema).max(100) });
+const WireSegmentRuleSchema = SegmentRuleSchema.extend({ clauses: z.array(WireClauseSchema).max(100) });
 
 export const WireFlagSchema = z.object({
   key: z.string().min(1),
@@ -26,7 +37,7 @@ export const WireFlagSchema = z.object({
   offVariation: z.string(),
   prerequisites: z.array(PrerequisiteSchema).optional(),
   targets: z.array(TargetSchema).optional(),
-  rules: z.array(RuleSchema).optional(),
+  rules: z.array(WireRuleSchema).optional(),
   fallthrough: ServeSchema,
   shadow: ShadowSchema.nullable().optional(),
 });
@@ -36,7 +47,7 @@ export const WireSegmentSchema = z.object({
   version: z.number().int().nonnegative(),
   included: z.array(z.string()).optional(),
   excluded: z.array(z.string()).optional(),
-  rules: z.array(SegmentRuleSchema).optional(),
+  rules: z.array(WireSegmentRuleSchema).optional(),
 });
 
 export const RulesetSchema = z.object({

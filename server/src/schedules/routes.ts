@@ -1,25 +1,35 @@
 /**
  * @module `/api/v1/environments/{env}/flags/{flag}/schedules`: steps at set times (turn on, ramp a rollout
- * 1% → 5% → 25% → 100%, turn off), listed with their log, cancelled by editors. Creating and cancelling are
+ * 1% → 5% → 25% → 100%, turn off), listed with their log — per flag, per environment
+ * (`/environments/{env}/schedules`) or everywhere (`/schedules`), by status — and cancelled by editors. Creating and cancelling are
  * audited; each applied step is an audited `schedule.step` by `schedule #id`. In an environment that
  * requires approval, a schedule is approved as a whole (a change request), as in LaunchDarkly: once
  * approved its steps run by themselves at their times, without asking again.
  */
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono, type RouteConfig, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../auth/context.js";
 import { editorForWrites } from "../auth/middleware.js";
 import { requestSchedule, requiresApproval } from "../change-requests/store.js";
 import { ChangeRequestSchema } from "../change-requests/view.js";
 import { commitChange, commitChanges } from "../changes/commit.js";
 import type { AppDeps } from "../deps.js";
+import { getEnvironment } from "../environments/store.js";
 import { getState } from "../flags/state-store.js";
 import { jsonBody, jsonResponse, standardProblems, writeProblems } from "../openapi/route.js";
 import { NotFoundError } from "../problem/errors.js";
+import { EnvFlagIdParam, EnvFlagParam, EnvParam, pathKey } from "../problem/params.js";
 import { validationHook } from "../problem/zod.js";
-import { createSchedule, listSchedules, ScheduleSchema, scheduleView } from "./store.js";
+import { createSchedule, listSchedules, SCHEDULE_FILTERS, ScheduleSchema, scheduleView } from "./store.js";
 
-const Params = z.object({ env: z.string().min(1), flag: z.string().min(1) });
-const IdParams = Params.extend({ id: z.coerce.number().int().positive() });
+const Params = EnvFlagParam;
+const status = z.enum(SCHEDULE_FILTERS).optional().openapi({
+  description:
+    "`pending`: waiting for its next step (the same as `active`); `paused`: held by a tripped guard or a freeze",
+});
+const EnvFilters = z.object({ status, flag: pathKey("flag").optional() });
+const Filters = EnvFilters.extend({ environment: pathKey("environment").optional() });
+const Listed = jsonResponse(z.object({ schedules: z.array(ScheduleSchema) }), "Schedules");
+const IdParams = EnvFlagIdParam;
 const at = z.iso.datetime({ offset: true, error: "must be an ISO date-time such as 2026-12-01T09:00:00Z" });
 const StepSchema = z.discriminatedUnion("action", [
   z.object({ at, action: z.literal("on") }).strict(),
@@ -39,17 +49,37 @@ const CreateSchema = z
   });
 const tags = ["Schedules"];
 
-const listRoute = createRoute({
-  method: "get",
-  path: "/environments/{env}/flags/{flag}/schedules",
-  tags,
-  summary: "A flag's scheduled changes in an environment, with their logs",
-  request: { params: Params },
-  responses: {
-    200: jsonResponse(z.object({ schedules: z.array(ScheduleSchema) }), "Schedules"),
-    ...standardProblems,
-  },
-});
+/** A GET answering a list of schedules: the three lists differ only in where and by what they narrow. */
+function scheduleList<P extends string, R extends RouteConfig["request"]>(
+  path: P,
+  summary: string,
+  request: R,
+) {
+  return createRoute({
+    method: "get",
+    path,
+    tags,
+    summary,
+    request,
+    responses: { 200: Listed, ...standardProblems },
+  });
+}
+
+const listRoute = scheduleList(
+  "/environments/{env}/flags/{flag}/schedules",
+  "A flag's scheduled changes in an environment, with their logs",
+  { params: Params },
+);
+const envListRoute = scheduleList(
+  "/environments/{env}/schedules",
+  "Every scheduled change in an environment, oldest first, by status and flag",
+  { params: EnvParam, query: EnvFilters },
+);
+const allListRoute = scheduleList(
+  "/schedules",
+  "Every scheduled change in every environment, oldest first, by environment, status and flag",
+  { query: Filters },
+);
 const createRouteDef = createRoute({
   method: "post",
   path: "/environments/{env}/flags/{flag}/schedules",
@@ -80,7 +110,20 @@ export function scheduleRoutes(deps: AppDeps) {
   app.openapi(listRoute, async (c) => {
     const { env, flag } = c.req.valid("param");
     await getState(deps, env, flag);
-    return c.json({ schedules: (await listSchedules(deps.db, env, flag)).map(scheduleView) }, 200);
+    return c.json(
+      { schedules: (await listSchedules(deps.db, { environment: env, flag })).map(scheduleView) },
+      200,
+    );
+  });
+  app.openapi(envListRoute, async (c) => {
+    const { env } = c.req.valid("param");
+    await getEnvironment(deps, env);
+    const found = await listSchedules(deps.db, { ...c.req.valid("query"), environment: env });
+    return c.json({ schedules: found.map(scheduleView) }, 200);
+  });
+  app.openapi(allListRoute, async (c) => {
+    const found = await listSchedules(deps.db, c.req.valid("query"));
+    return c.json({ schedules: found.map(scheduleView) }, 200);
   });
   app.openapi(createRouteDef, async (c) => {
     const { env, flag } = c.req.valid("param");
@@ -97,7 +140,7 @@ export function scheduleRoutes(deps: AppDeps) {
   });
   app.openapi(cancelRoute, async (c) => {
     const { env, flag, id } = c.req.valid("param");
-    const row = (await listSchedules(deps.db, env, flag)).find((r) => r.id === id);
+    const row = (await listSchedules(deps.db, { environment: env, flag })).find((r) => r.id === id);
     if (!row) throw new NotFoundError(`No schedule ${id} for ${flag} in ${env}.`);
     await commitChange(
       deps,

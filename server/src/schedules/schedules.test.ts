@@ -1,5 +1,7 @@
+import { SHADOW_LATENCY_BUCKETS_MS } from "@switchyard/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestServer, json, read, type TestServer } from "../../test/harness.js";
+import { observeShadowReport } from "../guards/observe.js";
 import { runDueSchedules } from "./run.js";
 
 let t: TestServer;
@@ -207,6 +209,72 @@ describe("scheduled changes", () => {
   });
 });
 
+describe("schedules across flags and environments", () => {
+  const list = async (path: string) => {
+    const res = await t.request(`/api/v1${path}`, { headers: t.auth() });
+    return { status: res.status, body: await read(res) };
+  };
+  const ids = (body: { schedules: { id: number }[] }) => body.schedules.map((s) => s.id);
+  const make = async (env: string, flag: string, minutes: number) =>
+    (
+      await read(
+        await t.request(
+          `/api/v1/environments/${env}/flags/${flag}/schedules`,
+          json("POST", { steps: [{ at: at(minutes), action: "on" }] }, t.auth()),
+        ),
+      )
+    ).id as number;
+
+  it("lists an environment's schedules, or every environment's, filtered by status and flag", async () => {
+    const staging = await make("staging", "banner-text", 20_000);
+    const other = await make("staging", "max-items", 20_000);
+    const everywhere = (await list("/schedules")).body;
+    expect(everywhere.schedules.map((s: { environment: string }) => s.environment)).toEqual(
+      expect.arrayContaining(["production", "staging"]),
+    );
+    const inStaging = await list("/environments/staging/schedules");
+    expect(inStaging.status).toBe(200);
+    expect(ids(inStaging.body)).toEqual([staging, other]);
+    expect(ids((await list("/environments/staging/schedules?flag=max-items")).body)).toEqual([other]);
+    expect(ids((await list("/schedules?environment=staging&flag=banner-text")).body)).toEqual([staging]);
+
+    const production = (await list("/environments/production/schedules")).body.schedules as {
+      id: number;
+      status: string;
+    }[];
+    const done = production.filter((s) => s.status === "done").map((s) => s.id);
+    expect(done.length).toBeGreaterThan(0);
+    expect(ids((await list("/environments/production/schedules?status=done")).body)).toEqual(done);
+    expect(ids((await list("/schedules?status=done")).body)).toEqual(done);
+    // Pending: waiting for its next step (active); paused ones are listed apart.
+    expect(ids((await list("/schedules?status=pending")).body)).toEqual(
+      expect.arrayContaining([staging, other]),
+    );
+    const pending = (await list("/schedules?status=pending")).body.schedules as { status: string }[];
+    expect(pending.every((s) => s.status === "active")).toBe(true);
+    const paused = (await list("/schedules?status=paused")).body.schedules as { status: string }[];
+    expect(paused.every((s) => s.status === "paused")).toBe(true);
+  });
+
+  it("answers a bad filter or an unknown environment with problem details", async () => {
+    const bad = await t.request("/api/v1/schedules?status=later", { headers: t.auth() });
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get("content-type")).toContain("application/problem+json");
+    expect((await read(bad)).errors.map((e: { path: string }) => e.path)).toContain("status");
+    expect((await list("/environments/nowhere/schedules")).status).toBe(404);
+  });
+
+  it("is in the OpenAPI document, with its filters", async () => {
+    const doc = await read(await t.request("/api/openapi.json"));
+    const names = (path: string) =>
+      doc.paths[path]?.get?.parameters.map((p: { name: string }) => p.name) as string[];
+    expect(names("/api/v1/environments/{env}/schedules")).toEqual(
+      expect.arrayContaining(["env", "status", "flag"]),
+    );
+    expect(names("/api/v1/schedules")).toEqual(expect.arrayContaining(["environment", "status", "flag"]));
+  });
+});
+
 describe("scheduled changes in an environment that requires approval", () => {
   const checkout = "/api/v1/environments/production/flags/new-checkout";
   const protect = async (on: boolean) => {
@@ -257,5 +325,101 @@ describe("scheduled changes in an environment that requires approval", () => {
       "change-request.approve",
       "schedule.create",
     ]);
+  });
+});
+
+describe("after a pause", () => {
+  const logOf = async (path: string, id: number) =>
+    (
+      (await read(await t.request(`${path}/schedules`, { headers: t.auth() }))).schedules as {
+        id: number;
+        status: string;
+        nextStep: number;
+        pausedReason: string | null;
+        log: { outcome: string }[];
+      }[]
+    ).find((s) => s.id === id);
+
+  it("resumes when the freeze lifts but waits for the next step's own time", async () => {
+    const path = "/api/v1/environments/production/flags/banner-text";
+    clock = new Date(at(700));
+    const created = await read(
+      await t.request(
+        `${path}/schedules`,
+        json("POST", { steps: [{ at: at(800), action: "off" }] }, t.auth()),
+      ),
+    );
+    const freeze = "/api/v1/environments/production/freeze";
+    await t.request(freeze, json("PUT", { reason: "release week", until: at(10_000) }, t.auth()));
+    expect(await run()).toBe(0);
+    expect(await logOf(path, created.id)).toMatchObject({ status: "paused", nextStep: 0 });
+
+    await t.request(freeze, { method: "DELETE", headers: t.auth() });
+    clock = new Date(at(760));
+    const before = await read(await t.request(path, { headers: t.auth() }));
+    expect(await run()).toBe(0); // resumed, but its step is not due yet
+    expect(await logOf(path, created.id)).toMatchObject({ status: "active", nextStep: 0 });
+    expect((await read(await t.request(path, { headers: t.auth() }))).version).toBe(before.version);
+
+    clock = new Date(at(800));
+    expect(await run()).toBe(1);
+    const done = await logOf(path, created.id);
+    expect(done).toMatchObject({ status: "done", nextStep: 1 });
+    expect(done?.log.map((l) => l.outcome)).toEqual(["paused", "resumed", "applied"]);
+  });
+
+  it("pauses on a guard that really tripped (no injected check) and goes on once it is re-armed", async () => {
+    const flag = "ramped-and-guarded";
+    const path = `/api/v1/environments/production/flags/${flag}`;
+    await t.request("/api/v1/flags", json("POST", { key: flag, name: flag, kind: "boolean" }, t.auth()));
+    await t.request(`${path}/dark-launch/advance`, json("POST", { to: "shadow" }, t.auth()));
+    const guard = { metric: "mismatch_rate", limit: 0.01, action: "stop_ramp" };
+    expect((await t.request(`${path}/guards`, json("PUT", { guards: [guard] }, t.auth()))).status).toBe(200);
+    clock = new Date(at(900));
+    const created = await read(
+      await t.request(
+        `${path}/schedules`,
+        json("POST", { steps: [{ at: at(1000), action: "rollout", percentage: 25 }] }, t.auth()),
+      ),
+    );
+
+    const latency = Array.from({ length: SHADOW_LATENCY_BUCKETS_MS.length + 1 }, (_, i) =>
+      i === 6 ? 100 : 0,
+    );
+    const bad = {
+      calls: 100,
+      shadowed: 100,
+      matches: 50,
+      mismatches: 50,
+      candidateErrors: 0,
+      controlErrors: 0,
+    };
+    for (let i = 0; i < 10; i++) {
+      await observeShadowReport(t.deps, "production", {
+        [flag]: {
+          ...bad,
+          timeouts: 0,
+          skipped: 0,
+          controlLatency: latency,
+          candidateLatency: latency,
+          samples: [],
+        },
+      });
+    }
+    const real = () => runDueSchedules({ ...t.deps, now: () => clock });
+    clock = new Date(at(1000));
+    expect(await real()).toBe(0);
+    expect(await logOf(path, created.id)).toMatchObject({
+      status: "paused",
+      nextStep: 0,
+      pausedReason: "a guard of the flag has tripped",
+    });
+
+    const rearmed = await t.request(`${path}/guards/rearm`, json("POST", { reason: "fixed" }, t.auth()));
+    expect(rearmed.status).toBe(200);
+    expect(await real()).toBe(1);
+    expect(await logOf(path, created.id)).toMatchObject({ status: "done", nextStep: 1 });
+    const state = await read(await t.request(path, { headers: t.auth() }));
+    expect(state.fallthrough.rollout.weights[0]).toEqual({ variation: "on", weight: 25_000 });
   });
 });

@@ -37,14 +37,26 @@ export const scheduleView = (r: ScheduleRow) => ({
   createdAt: new Date(r.created_at).toISOString(),
 });
 
-export function listSchedules(db: AppDeps["db"], env: string, flag: string) {
-  return db
-    .selectFrom("schedules")
-    .selectAll()
-    .where("environment_key", "=", env)
-    .where("flag_key", "=", flag)
-    .orderBy("id")
-    .execute();
+/** What a schedule list can be narrowed to. `pending` is `active`: waiting for its next step. */
+export const SCHEDULE_FILTERS = ["pending", "active", "paused", "done", "cancelled", "failed"] as const;
+
+export interface ScheduleFilter {
+  environment?: string;
+  flag?: string;
+  status?: (typeof SCHEDULE_FILTERS)[number];
+}
+
+/** The most one list answers: schedules are few, but a list stays bounded. */
+const LIST_LIMIT = 500;
+
+/** Schedules, oldest first, narrowed by environment, flag and status. */
+export function listSchedules(db: AppDeps["db"], filter: ScheduleFilter) {
+  let query = db.selectFrom("schedules").selectAll().orderBy("id").limit(LIST_LIMIT);
+  if (filter.environment) query = query.where("environment_key", "=", filter.environment);
+  if (filter.flag) query = query.where("flag_key", "=", filter.flag);
+  if (filter.status)
+    query = query.where("status", "=", filter.status === "pending" ? "active" : filter.status);
+  return query.execute();
 }
 
 export function describeStep(step: ScheduleStep): string {

@@ -40,14 +40,20 @@ function originsCache(deps: AppDeps) {
   };
 }
 
-/** Adds CORS headers for allowed origins of the key's environment. Mounted after authentication. */
+/**
+ * Adds CORS headers for allowed origins of the key's environment. Mounted before authentication and
+ * rate limiting, so their 401/403/429 problems are readable too (else the browser SDK sees only a
+ * network error). Without a resolved key there is no environment to ask: a refusal carries no data,
+ * so it is shown to any origin; successful answers only ever reach the environment's origins.
+ */
 export function cors(deps: AppDeps): MiddlewareHandler<SdkEnv> {
   const origins = originsCache(deps);
   return async (c, next) => {
     await next();
     const origin = c.req.header("origin");
     if (!origin) return;
-    const allowed = await origins(c.get("sdkKey").environment);
+    const key = c.get("sdkKey") as SdkEnv["Variables"]["sdkKey"] | undefined;
+    const allowed = key ? await origins(key.environment) : c.res.ok ? [] : ["*"];
     if (allowed.includes("*") || allowed.includes(origin)) {
       c.res.headers.set("Access-Control-Allow-Origin", origin);
       c.res.headers.set("Access-Control-Expose-Headers", "ETag, Retry-After");

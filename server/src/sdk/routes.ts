@@ -78,11 +78,11 @@ export function sdkRoutes(deps: AppDeps) {
     rulesetResponse(c, published(deps, c.get("sdkKey").environment, "server")),
   );
 
-  app.get("/sdk/v1/client/ruleset", anySdk, limited, cors(deps), (c) =>
+  app.get("/sdk/v1/client/ruleset", cors(deps), anySdk, limited, (c) =>
     rulesetResponse(c, published(deps, c.get("sdkKey").environment, "client")),
   );
 
-  app.get("/sdk/v1/stream", anySdk, cors(deps), (c) => {
+  app.get("/sdk/v1/stream", cors(deps), anySdk, (c) => {
     const key = c.get("sdkKey");
     const rawLast = c.req.header("last-event-id") ?? c.req.query("lastEventId");
     const lastEventId = rawLast !== undefined && /^\d+$/.test(rawLast) ? Number(rawLast) : undefined;
@@ -95,12 +95,13 @@ export function sdkRoutes(deps: AppDeps) {
         audience: key.kind === "server" ? "server" : "client",
         instanceId,
         sdk,
+        keyId: key.id,
       },
       lastEventId,
     );
   });
 
-  app.post("/sdk/v1/client/evaluate", anySdk, limited, cors(deps), async (c) => {
+  app.post("/sdk/v1/client/evaluate", cors(deps), anySdk, limited, async (c) => {
     const { context } = await readReport(c, contextBodySchema);
     const p = published(deps, c.get("sdkKey").environment, "server");
     const decisions = evaluateAll(p.compiled, context as EvaluationContext, { clientVisibleOnly: true });
@@ -117,7 +118,7 @@ export function sdkRoutes(deps: AppDeps) {
     return c.json({ environment: p.environment, version: p.version, flags });
   });
 
-  app.post("/sdk/v1/metrics", anySdk, limited, cors(deps), async (c) => {
+  app.post("/sdk/v1/metrics", cors(deps), anySdk, limited, async (c) => {
     const report = await readReport(c, metricsReportSchema);
     const { environment } = c.get("sdkKey");
     usage.record(environment, report.evaluations);
@@ -127,7 +128,7 @@ export function sdkRoutes(deps: AppDeps) {
     return c.body(null, 202);
   });
 
-  app.post("/sdk/v1/ack", anySdk, limited, cors(deps), async (c) => {
+  app.post("/sdk/v1/ack", cors(deps), anySdk, limited, async (c) => {
     const report = await readReport(c, ackReportSchema);
     const { environment } = c.get("sdkKey");
     for (const a of report.acks) acks.ack(environment, report.instanceId, report.sdk, a.version, a.appliedAt);

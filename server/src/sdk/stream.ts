@@ -15,6 +15,8 @@ export interface StreamInfo {
   audience: "server" | "client";
   instanceId: string | null;
   sdk: string | null;
+  /** The API key the stream was opened with: revoking it ends the stream. */
+  keyId: number | null;
   connectedAt: Date;
 }
 
@@ -45,8 +47,9 @@ export class StreamHub {
   private readonly unsubscribes = new Map<string, () => void>();
   private nextId = 1;
   /** Other long-lived responses (OFREP refetch streams) to end on shutdown too. */
-  private readonly closers = new Set<() => void>();
+  private readonly closers = new Map<() => void, number | null>();
   private readonly heartbeat: ReturnType<typeof setInterval>;
+  private readonly offKeys: () => void;
 
   constructor(
     private readonly deps: AppDeps,
@@ -56,6 +59,40 @@ export class StreamHub {
       for (const s of this.subscribers.values()) s.send(PING);
     }, heartbeatMs);
     this.heartbeat.unref?.();
+    this.offKeys = deps.bus.subscribe((event) => {
+      if (event.type === "keys") void this.endRevoked();
+    });
+  }
+
+  /**
+   * Ends the streams whose key has been revoked (on any instance: the bus carries the event). A cached
+   * key lookup would let a revoked key keep listening until it reconnects; this makes revocation immediate.
+   */
+  private async endRevoked(): Promise<void> {
+    const ids = new Set<number>();
+    for (const s of this.subscribers.values()) if (s.keyId !== null) ids.add(s.keyId);
+    for (const id of this.closers.values()) if (id !== null) ids.add(id);
+    if (!ids.size) return;
+    let revoked: Set<number>;
+    try {
+      const rows = await this.deps.db
+        .selectFrom("api_keys")
+        .select("id")
+        .where("id", "in", [...ids])
+        .where("revoked_at", "is not", null)
+        .execute();
+      revoked = new Set(rows.map((r) => r.id));
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, "could not check for revoked stream keys");
+      return;
+    }
+    for (const s of [...this.subscribers.values()]) if (s.keyId !== null && revoked.has(s.keyId)) s.close();
+    for (const [close, id] of [...this.closers]) {
+      if (id !== null && revoked.has(id)) {
+        this.closers.delete(close);
+        close();
+      }
+    }
   }
 
   get size(): number {
@@ -140,16 +177,17 @@ export class StreamHub {
     return putBytes(published);
   }
 
-  /** Registers another stream to end with these; returns its unregister function. */
-  track(close: () => void): () => void {
-    this.closers.add(close);
+  /** Registers another stream (opened with `keyId`) to end with these; returns its unregister function. */
+  track(close: () => void, keyId: number | null = null): () => void {
+    this.closers.set(close, keyId);
     return () => this.closers.delete(close);
   }
 
   /** Ends every stream (graceful shutdown): SDKs reconnect to another instance. */
   closeAll(): void {
     clearInterval(this.heartbeat);
-    for (const close of [...this.closers]) close();
+    this.offKeys();
+    for (const close of [...this.closers.keys()]) close();
     this.closers.clear();
     for (const s of [...this.subscribers.values()]) s.close();
     for (const off of this.unsubscribes.values()) off();

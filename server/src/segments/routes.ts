@@ -18,6 +18,7 @@ import {
   writeProblems,
 } from "../openapi/route.js";
 import { MalformedBodyError } from "../problem/errors.js";
+import { EnvParam, pathParams, SegmentParam } from "../problem/params.js";
 import { parseOrThrow, validationHook } from "../problem/zod.js";
 import { MAX_SEGMENT_KEYS, parseKeyLines } from "./keys.js";
 import { createSegment, deleteSegment, getSegment, listSegments, updateSegment } from "./store.js";
@@ -84,8 +85,7 @@ const KeysUploadSchema = z.union([
   z.object({ keys: KeyList, version: z.number().int().optional() }).strict(),
 ]);
 
-const EnvParam = z.object({ env: z.string().min(1) });
-const SegParam = z.object({ env: z.string().min(1), segment: z.string().min(1) });
+const SegParam = SegmentParam;
 const SegmentWrite = z.object({
   segment: SegmentSchema,
   version: z.number().int(),
@@ -221,9 +221,8 @@ export function segmentRoutes(deps: AppDeps) {
       responses: { 200: jsonResponse(SegmentWrite, "Updated"), ...writeProblems, 413: standardProblems[400] },
     });
     app.put(`/environments/:env/segments/:segment/${list}`, async (c) => {
+      const { env, segment } = pathParams(c, SegParam);
       const { keys, version } = await readKeyUpload(c);
-      const env = c.req.param("env");
-      const segment = c.req.param("segment");
       return c.json(
         await updateSegment(deps, c.get("actor"), env, segment, baseVersion(c, version), { [list]: keys }),
         200,

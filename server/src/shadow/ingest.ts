@@ -18,7 +18,7 @@ type Pending = Omit<ShadowFlagInput, "samples"> & {
   samples: ShadowFlagInput["samples"];
 };
 
-export class ShadowRecorder extends BatchedWriter {
+export class ShadowRecorder extends BatchedWriter<Pending[]> {
   private pending = new Map<string, Pending>();
 
   constructor(deps: Pick<AppDeps, "db" | "logger" | "now">) {
@@ -31,6 +31,7 @@ export class ShadowRecorder extends BatchedWriter {
       const key = `${environment}\u0000${flag}\u0000${minute.getTime()}`;
       const p = this.pending.get(key);
       if (!p) {
+        if (!this.admit()) continue;
         this.pending.set(key, {
           ...r,
           environment,
@@ -59,9 +60,17 @@ export class ShadowRecorder extends BatchedWriter {
     }
   }
 
-  protected async write(): Promise<void> {
+  protected pendingSize(): number {
+    return this.pending.size;
+  }
+
+  protected take() {
     const rows = [...this.pending.values()];
     this.pending = new Map();
+    return { rows, size: rows.length };
+  }
+
+  protected async store(rows: Pending[]): Promise<void> {
     if (!rows.length) return;
     await this.deps.db
       .insertInto("shadow_reports")

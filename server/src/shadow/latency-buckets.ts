@@ -3,10 +3,11 @@
  * calls in (edges[i-1], edges[i]] ms, the first from 0, the last (overflow) everything above the last edge.
  *
  * Two scales are accepted, told apart by length:
- * - coarse: core's `SHADOW_LATENCY_BUCKETS_MS` (0.1, 0.25, 0.5, 1, 2.5 … 5000 ms: 16 buckets), what SDKs
- *   send today. Its steps of 2–2.5× are too wide to tell a 1.5× slower p95 apart from an equal one.
+ * - coarse: core's `SHADOW_LATENCY_BUCKETS_MS` (0.1, 0.25, 0.5, 1, 2.5 … 5000 ms: 16 buckets), what older
+ *   SDKs send. Its steps of 2–2.5× are too wide to tell a 1.5× slower p95 apart from an equal one.
  * - fine: {@link FINE_LATENCY_BUCKETS_MS}, the R20 preferred numbers (1, 1.12, 1.25, 1.4, 1.6 … 9 per
- *   decade) from 0.1 to 5000 ms: 96 buckets, each at most 14% wide. Every coarse edge is a fine edge, so a
+ *   decade) from 0.1 to 5000 ms: 96 buckets, each at most 14% wide; what sdk-node sends
+ *   (`sdk-node/src/shadow/latency-buckets.ts`, whose test keeps its copy equal to this one). Every coarse edge is a fine edge, so a
  *   fine histogram folds exactly into a coarse one and instances on either scale can be summed.
  */
 import { SHADOW_LATENCY_BUCKETS_MS } from "@switchyard/core";

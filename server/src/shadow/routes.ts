@@ -11,6 +11,7 @@ import type { AppDeps } from "../deps.js";
 import { getState } from "../flags/state-store.js";
 import { observeShadowReport } from "../guards/observe.js";
 import { jsonResponse, standardProblems } from "../openapi/route.js";
+import { EnvFlagParam } from "../problem/params.js";
 import { validationHook } from "../problem/zod.js";
 import { type SdkEnv, sdkKey } from "../sdk/auth.js";
 import { rateLimit } from "../sdk/rate-limit.js";
@@ -60,7 +61,7 @@ const readRoute = createRoute({
   tags,
   summary: "Shadow statistics of a flag: totals and per-window rates and latency p50/p95 of both paths",
   request: {
-    params: z.object({ env: z.string().min(1), flag: z.string().min(1) }),
+    params: EnvFlagParam,
     query: z.object({
       from: z.iso
         .datetime({ offset: true })

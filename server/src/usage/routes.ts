@@ -3,11 +3,16 @@
  * (`/api/v1/flags/{flag}/usage`), and the overview of every flag with its stale verdict (`/api/v1/usage`).
  */
 import { Hono } from "hono";
+import { z } from "zod";
 import type { AppEnv } from "../auth/context.js";
 import { authenticate } from "../auth/middleware.js";
 import type { AppDeps } from "../deps.js";
 import { NotFoundError, ValidationError } from "../problem/errors.js";
+import { FlagParam, pathKey, pathParams } from "../problem/params.js";
+import { parseOrThrow } from "../problem/zod.js";
 import { type StaleInputFlag, staleVerdict } from "./stale.js";
+
+const EnvQuery = z.object({ environment: pathKey("environment").optional() });
 
 const DAY_MS = 86_400_000;
 
@@ -95,12 +100,12 @@ export function usageRoutes(deps: AppDeps) {
     return c.json({ staleAfterDays, flags: await usageOverview(deps, staleAfterDays) });
   });
   app.get("/api/v1/flags/:flag/usage", authenticate(deps), async (c) => {
-    const flag = c.req.param("flag");
+    const { flag } = pathParams(c, FlagParam);
     const exists = await deps.db.selectFrom("flags").select("key").where("key", "=", flag).executeTakeFirst();
     if (!exists) throw new NotFoundError(`Flag ${flag} not found.`);
     const to = dateParam(c.req.query("to"), "to", deps.now());
     const from = dateParam(c.req.query("from"), "from", new Date(to.getTime() - 7 * DAY_MS));
-    const environment = c.req.query("environment");
+    const environment = parseOrThrow(EnvQuery, c.req.query(), "query").environment;
     let series = deps.db
       .selectFrom("evaluation_metrics")
       .select(["environment_key", "variant", "hour", "count"])

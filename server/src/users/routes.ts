@@ -9,6 +9,7 @@ import { createSetupLink } from "../auth/setup.js";
 import { baseVersion } from "../changes/version.js";
 import type { AppDeps } from "../deps.js";
 import { ifMatchHeader, jsonBody, jsonResponse, standardProblems, writeProblems } from "../openapi/route.js";
+import { IdParam } from "../problem/params.js";
 import { validationHook } from "../problem/zod.js";
 import { createUser, getUser, listUsers, updateUser } from "./store.js";
 
@@ -49,7 +50,6 @@ const UpdateSchema = z
   .partial()
   .strict()
   .openapi("UpdateUser");
-const IdParam = z.object({ id: z.coerce.number().int().positive() });
 const tags = ["Users"];
 
 const listRoute = createRoute({

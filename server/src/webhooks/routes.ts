@@ -11,6 +11,7 @@ import { jsonb } from "../db/json.js";
 import type { AppDeps } from "../deps.js";
 import { jsonBody, jsonResponse, standardProblems, writeProblems } from "../openapi/route.js";
 import { NotFoundError } from "../problem/errors.js";
+import { IdParam } from "../problem/params.js";
 import { validationHook } from "../problem/zod.js";
 import { notifyQueued } from "./outbox.js";
 import { deliveriesOf } from "./worker.js";
@@ -59,7 +60,6 @@ const DeliverySchema = z.object({
   createdAt: z.string(),
   deliveredAt: z.string().nullable(),
 });
-const IdParam = z.object({ id: z.coerce.number().int().positive() });
 const tags = ["Webhooks"];
 
 const route = <M extends "get" | "post" | "patch" | "delete">(method: M, path: string, summary: string) => ({

@@ -226,6 +226,20 @@ describe("webhooks of the release flow", () => {
         .execute()
     ).map((d) => d.payload as { event: string; text: string; environments: string[] });
 
+  /** Previews the selection as `secret`, then promotes exactly that preview. */
+  const askToPromote = async (selection: object, secret: string, extra: object = {}) => {
+    const preview = await read(
+      await t.request("/api/v1/promotions/preview", json("POST", selection, t.auth(secret))),
+    );
+    const body = { ...selection, ...extra, expectedPreview: preview.hash };
+    return read(await t.request("/api/v1/promotions", json("POST", body, t.auth(secret))));
+  };
+  /** Sends what is queued; what the hook got, as event names and chat texts, oldest first. */
+  const delivered = async (id: number) => {
+    await worker.runOnce();
+    return { events: await events(id), texts: (await payloads(id)).map((p) => p.text) };
+  };
+
   it("tells each environment's hooks, once each, of a promotion to several environments", async () => {
     const dev = await createHook({ name: "dev", events: ["promotion.*"], environment: "development" });
     const prod = await createHook({ name: "prod", events: ["promotion.*"], environment: "production" });
@@ -262,19 +276,7 @@ describe("webhooks of the release flow", () => {
       json("PATCH", { version: state.version, fallthrough: { variation: "large" } }, t.auth()),
     );
     const selection = { from: "staging", to: ["production"], flags: ["max-items"] };
-    const preview = await read(
-      await t.request("/api/v1/promotions/preview", json("POST", selection, t.auth(ana))),
-    );
-    const pending = await read(
-      await t.request(
-        "/api/v1/promotions",
-        json(
-          "POST",
-          { ...selection, expectedPreview: preview.hash, gate: { type: "approval" } },
-          t.auth(ana),
-        ),
-      ),
-    );
+    const pending = await askToPromote(selection, ana, { gate: { type: "approval" } });
     const approved = await t.request(
       `/api/v1/promotions/${pending.id}/approve`,
       json("POST", { comment: "ship it" }, t.auth(bo)),
@@ -327,5 +329,98 @@ describe("webhooks of the release flow", () => {
     expect(texts[3]).toBe(
       `schedule #${schedule.id} turned on banner-text in production: Scheduled step 1 of 1: turn on`,
     );
+  });
+
+  it("announces change requests as they are filed, approved and rejected, and a promotion's rejection", async () => {
+    const env = await t.request(
+      "/api/v1/environments",
+      json("POST", { key: "gated", name: "Gated", requiresApproval: true }, t.auth()),
+    );
+    expect(env.status).toBe(201);
+    const hook = await createHook({
+      name: "approvers",
+      events: ["change-request.*", "promotion.*"],
+      environment: "gated",
+    });
+    const ana = await t.createKey("admin", "editor");
+    const bo = await t.createKey("admin", "editor");
+    const ask = async (flag: string) => {
+      const res = await t.request(
+        `/api/v1/environments/gated/flags/${flag}`,
+        json("PATCH", { on: true, reason: "for the launch" }, { ...t.auth(ana), "if-match": "*" }),
+      );
+      expect(res.status).toBe(202);
+      return (await read(res)).changeRequest.id as number;
+    };
+    const decide = async (id: number, verdict: string, comment: string) =>
+      expect(
+        (await t.request(`/api/v1/change-requests/${id}/${verdict}`, json("POST", { comment }, t.auth(bo))))
+          .status,
+      ).toBe(200);
+    const approved = await ask("new-checkout");
+    await decide(approved, "approve", "ship it");
+    const rejected = await ask("banner-text");
+    await decide(rejected, "reject", "not this week");
+
+    const selection = { from: "staging", to: ["gated"], flags: ["max-items"] };
+    const promotion = await askToPromote(selection, ana);
+    expect(promotion.status).toBe("pending");
+    const refused = await t.request(
+      `/api/v1/promotions/${promotion.id}/reject`,
+      json("POST", { comment: "wait for QA" }, t.auth(bo)),
+    );
+    expect(refused.status).toBe(200);
+
+    const { events: got, texts } = await delivered(hook.body.id);
+    expect(got).toEqual([
+      "change-request.create",
+      "change-request.approve",
+      "change-request.create",
+      "change-request.reject",
+      "promotion.request",
+      "promotion.reject",
+    ]);
+    expect(texts[0]).toMatch(
+      new RegExp(
+        `asked to change new-checkout in gated \\(change request #${approved}\\).*: for the launch$`,
+      ),
+    );
+    expect(texts[1]).toMatch(
+      new RegExp(`approved .*change request #${approved} for new-checkout in gated: ship it$`),
+    );
+    expect(texts[3]).toMatch(
+      new RegExp(`rejected .*change request #${rejected} for banner-text in gated: not this week$`),
+    );
+    expect(texts[4]).toMatch(/asked to promote max-items from staging to gated .*waiting for an approval/);
+    expect(texts[5]).toMatch(
+      new RegExp(
+        `rejected the promotion of max-items from staging to gated \\(promotion #${promotion.id}\\): wait for QA$`,
+      ),
+    );
+  });
+
+  it("announces a schedule pausing for a freeze and resuming when it lifts", async () => {
+    const hook = await createHook({ name: "schedules", events: ["schedule.*"], environment: "staging" });
+    const stepAt = new Date(Date.now() + 60_000);
+    const later = () => new Date(stepAt.getTime() + 1000);
+    const created = await read(
+      await t.request(
+        "/api/v1/environments/staging/flags/banner-text/schedules",
+        json("POST", { steps: [{ at: stepAt.toISOString(), action: "off" }] }, t.auth()),
+      ),
+    );
+    const freeze = "/api/v1/environments/staging/freeze";
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    expect((await t.request(freeze, json("PUT", { reason: "release", until }, t.auth()))).status).toBe(200);
+    expect(await runDueSchedules({ ...t.deps, now: later }, async () => false)).toBe(0);
+    await t.request(freeze, { method: "DELETE", headers: t.auth() });
+    expect(await runDueSchedules({ ...t.deps, now: later }, async () => false)).toBe(1);
+
+    const { events: got, texts } = await delivered(hook.body.id);
+    expect(got).toEqual(["schedule.create", "schedule.pause", "schedule.resume", "schedule.step"]);
+    expect(texts[1]).toBe(
+      `schedule #${created.id} paused for banner-text in staging: staging is frozen until ${until} (release)`,
+    );
+    expect(texts[2]).toBe(`schedule #${created.id} resumed for banner-text in staging: the block cleared`);
   });
 });
