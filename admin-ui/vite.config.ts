@@ -6,8 +6,10 @@ const server = process.env.SWITCHYARD_URL ?? `http://127.0.0.1:${process.env.POR
 
 export default defineConfig({
   plugins: [react()],
-  // Workspace packages export their TypeScript sources under the `source` condition.
-  resolve: { conditions: ["source"] },
+  // Workspace packages export their TypeScript sources under the `source` condition. No `browser` field:
+  // core's browser map swaps in modules that trust server-vetted rulesets (no regex guard, shorter checks)
+  // for the browser SDK; the preview here compiles unsaved edits and needs the full evaluator.
+  resolve: { conditions: ["source"], mainFields: ["module", "jsonValue", "main"] },
   server: {
     proxy: {
       "/api": server,

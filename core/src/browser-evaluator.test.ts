@@ -1,13 +1,15 @@
 /**
- * The evaluator as browsers get it: core's package.json `browser` map swaps in bucket.browser.ts and
- * safe-regexp.browser.ts (no regex guard: the server's bounds). Mocked in the same way here, every shared
- * vector must still decide as pinned, from the browser-safe ruleset through the browser's compile path.
+ * The evaluator as browsers get it: core's package.json `browser` map swaps in every `*.browser.ts` (bucketing
+ * over TextEncoder, no regex guard: the server's bounds, the compact dates parser, graph walk and delta, no
+ * shadow sampling). Mocked in the same way here, every shared vector must still decide as pinned, from the
+ * browser-safe ruleset through the browser's compile path.
  */
 import { describe, expect, it, vi } from "vitest";
 import { toBrowserRuleset } from "./browser.js";
 import { hashPrefix } from "./bucket.js";
 import { compileTrustedRuleset } from "./compile.js";
-import { evaluate } from "./evaluate.js";
+import { applyDelta } from "./delta.js";
+import { evaluate, evaluateAll } from "./evaluate.js";
 import type { EvaluationContext, Ruleset } from "./model.js";
 import { safeRegExp, UnsafePatternError } from "./safe-regexp.js";
 import { booleanFlag, ruleset } from "./test-rulesets.js";
@@ -15,6 +17,10 @@ import { browserRulesetFor, pinned, vectors } from "./vectors/index.js";
 
 vi.mock("./bucket.js", () => import("./bucket.browser.js"));
 vi.mock("./safe-regexp.js", () => import("./safe-regexp.browser.js"));
+vi.mock("./dates.js", () => import("./dates.browser.js"));
+vi.mock("./graph.js", () => import("./graph.browser.js"));
+vi.mock("./delta.js", () => import("./delta.browser.js"));
+vi.mock("./shadow.js", () => import("./shadow.browser.js"));
 
 function compile(r: Ruleset) {
   const result = compileTrustedRuleset(r);
@@ -35,6 +41,33 @@ describe("the browser's evaluator (browser variants of bucketing and the regex g
   it("runs the browser variants here: no pattern compiles without a bound from the server", () => {
     expect(() => safeRegExp("^a$")).toThrow(UnsafePatternError);
     expect(hashPrefix("salt.")).toEqual({ h: 0, rest: "salt.", length: 0 });
+    expect(applyDelta(ruleset([]), { flags: { upsert: 5 } } as never)).toBeUndefined();
+  });
+
+  it("evaluates a corrupt cached ruleset with long prerequisite and segment cycles without overflowing the stack", () => {
+    const n = 5_000;
+    const next = (i: number) => `k${(i + 1) % n}`;
+    const flags = Array.from({ length: n }, (_, i) =>
+      booleanFlag(`k${i}`, { prerequisites: [{ flagKey: next(i), variation: "on" }] }),
+    );
+    const segments = Array.from({ length: n }, (_, i) => ({
+      key: `k${i}`,
+      version: 1,
+      rules: [{ id: "r", clauses: [{ attribute: "", op: "segmentMatch" as const, values: [next(i)] }] }],
+    }));
+    const inSegment = booleanFlag("seg", {
+      rules: [
+        {
+          id: "r",
+          clauses: [{ attribute: "", op: "segmentMatch", values: ["k0"] }],
+          serve: { variation: "off" },
+        },
+      ],
+    });
+    const compiled = compile(ruleset([...flags, inSegment], segments));
+    const all = evaluateAll(compiled, { targetingKey: "u" });
+    expect(all.k0).toMatchObject({ reason: "ERROR", errorCode: "GENERAL" });
+    expect(all.seg).toMatchObject({ value: true, reason: "DEFAULT" });
   });
 
   it.each(vectors.cases.map((c) => [c.name, c] as const))("%s", (_name, c) => {

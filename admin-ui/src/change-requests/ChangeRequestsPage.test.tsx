@@ -3,6 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { FlagState } from "../api/types.js";
 import { type MockAnswer, mockApi } from "../testing/mock-api.js";
+import { promotionSummary } from "../testing/promotion.js";
 import { renderAt } from "../testing/render.js";
 import type { ChangeRequest } from "./api.js";
 import { ChangeRequestsPage } from "./ChangeRequestsPage.js";
@@ -63,6 +64,7 @@ function api(
     "GET /api/v1/environments": { json: { environments: [production] } },
     "GET /api/v1/change-requests": { json: { changeRequests: requests } },
     "GET /api/v1/environments/production/flags/new-checkout": { json: live },
+    "GET /api/v1/promotions": { json: { promotions: [] } },
     ...extra,
   });
 }
@@ -172,6 +174,31 @@ describe("ChangeRequestsPage", () => {
     ]);
     await userEvent.click(await within(card).findByRole("button", { name: "Approve #8" }));
     await waitFor(() => expect(mock.calls.some((c) => c.path.endsWith("/8/approve"))).toBe(true));
+  });
+
+  it("lists promotions waiting for approval beside the requests, and opens one's review", async () => {
+    const pending = promotionSummary({ id: 3, selector: { flags: ["new-checkout"] } });
+    const soaking = promotionSummary({ id: 4, gate: { type: "soak", minutes: 30 } });
+    api({ name: "bo", role: "editor" }, [], {
+      "GET /api/v1/promotions": { json: { promotions: [pending, soaking] } },
+      "GET /api/v1/promotions/3": {
+        json: {
+          ...pending,
+          previewHash: "h",
+          preview: { blocked: false, hash: "h", problems: [], targets: [] },
+          gateRecord: [],
+        },
+      },
+    });
+    renderAt(<ChangeRequestsPage />, "/change-requests?environment=production");
+    const section = await screen.findByRole("region", { name: "Promotions waiting for approval (1)" });
+    expect(section.textContent).toContain("new-checkout: staging → production · manual approval");
+    await userEvent.click(within(section).getByRole("button", { name: "Review #3" }));
+    const review = await within(section).findByRole("region", { name: "Promotion #3" });
+    expect(await within(review).findByRole("button", { name: "Approve #3" })).toBeTruthy();
+    expect(within(review).getByRole("list", { name: "Gates of promotion #3" }).textContent).toContain(
+      "Waits for another editor or admin to approve it.",
+    );
   });
 
   it("lists one environment's requests when the URL names it", async () => {

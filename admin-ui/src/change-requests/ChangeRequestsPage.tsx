@@ -9,6 +9,7 @@ import { ErrorBanner } from "../components/ErrorBanner.js";
 import { Field } from "../components/Field.js";
 import { useChangeRequests } from "./api.js";
 import { ChangeRequestCard } from "./ChangeRequestCard.js";
+import { PendingPromotions } from "./PendingPromotions.js";
 import "./change-requests.css";
 
 export function ChangeRequestsPage() {
@@ -25,8 +26,8 @@ export function ChangeRequestsPage() {
       </header>
       <p className="muted">
         In environments that require approval, an edit waits here until another editor or admin approves it.
-        Kills never wait. Promotions waiting for approval are on the <Link href="/release">release</Link>{" "}
-        screen.
+        Kills never wait. Promotions waiting for approval are listed below them; all promotions are on the{" "}
+        <Link href="/release">release</Link> screen.
       </p>
       <Field label="Environment">
         <select
@@ -51,6 +52,7 @@ export function ChangeRequestsPage() {
           <ChangeRequestCard key={r.id} request={r} />
         ))}
       </section>
+      <PendingPromotions environment={environment} />
       {decided.length > 0 && (
         <section aria-labelledby="decided-title">
           <h2 id="decided-title">Decided</h2>

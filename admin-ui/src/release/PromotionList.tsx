@@ -35,7 +35,12 @@ export function PromotionList({ onReview }: { onReview: (id: number) => void }) 
             <td>{describeGate(p.gate)}</td>
             <td>
               {p.status}
-              {p.status === "pending" && (p.gate?.type === "soak" ? " (soaking)" : " (waiting for approval)")}
+              {p.status === "pending" &&
+                (p.gate?.type !== "soak"
+                  ? " (waiting for approval)"
+                  : p.gate.approval
+                    ? " (soaking, and waiting for approval)"
+                    : " (soaking)")}
             </td>
             <td>{p.requestedBy}</td>
             <td>

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { StateFields } from "../api/types.js";
 import { jsonResponse, type MockAnswer, mockApi, problemResponse } from "../testing/mock-api.js";
 import { overviewAnswer, overviewRoute } from "../testing/overview.js";
+import { promotionSummary } from "../testing/promotion.js";
 import { renderAt } from "../testing/render.js";
 import type { Preview, PromotionDetail } from "./api.js";
 import { ReleasePage } from "./ReleasePage.js";
@@ -56,18 +57,7 @@ const preview = (overrides: Partial<Preview> = {}): Preview => ({
   ...overrides,
 });
 const promotion = (overrides: Partial<PromotionDetail> = {}): PromotionDetail => ({
-  id: 7,
-  from: "staging",
-  to: ["production"],
-  selector: { tag: "checkout" },
-  flags: ["new-checkout"],
-  status: "pending",
-  gate: { type: "approval" },
-  reason: "release 42",
-  error: null,
-  requestedBy: "ana",
-  requestedAt: "2026-05-01T10:00:00Z",
-  appliedBy: null,
+  ...promotionSummary(),
   previewHash: hash,
   preview: preview(),
   gateRecord: [],

@@ -157,6 +157,49 @@ describe("browser client: cache and payloads", () => {
     second.close();
   });
 
+  it("paints from a cached ruleset corrupted into long prerequisite and segment cycles without overflowing the stack", () => {
+    fakeFetch(() => new Response(null, { status: 202 }));
+    const first = createBrowserClient(base);
+    FakeEventSource.last.emit("put", ruleset(5));
+    first.close();
+    const n = 5_000;
+    const next = (i: number) => `c${(i + 1) % n}`;
+    const corrupt = {
+      ...ruleset(6),
+      flags: [
+        ...ruleset(6).flags,
+        ...Array.from({ length: n }, (_, i) =>
+          boolFlag(`c${i}`, true, { prerequisites: [{ flagKey: next(i), variation: "on" }] }),
+        ),
+        boolFlag("cohort", true, {
+          rules: [
+            {
+              id: "r",
+              clauses: [{ attribute: "", op: "segmentMatch", values: ["c0"] }],
+              serve: { variation: "off" },
+            },
+          ],
+        }),
+      ],
+      segments: Array.from({ length: n }, (_, i) => ({
+        key: `c${i}`,
+        version: 1,
+        rules: [{ id: "r", clauses: [{ attribute: "", op: "segmentMatch" as const, values: [next(i)] }] }],
+      })),
+    };
+    for (const key of Object.keys(localStorage)) localStorage.setItem(key, JSON.stringify(corrupt));
+    const second = createBrowserClient({ ...base, maxCacheBytes: 10 * 1024 * 1024 });
+    expect(second.version).toBe(6);
+    expect(second.getDetail("c0", false)).toMatchObject({
+      value: false,
+      reason: "ERROR",
+      errorCode: "GENERAL",
+    });
+    expect(second.getDetail("cohort", false)).toMatchObject({ value: true, reason: "DEFAULT" });
+    expect(second.getValue("checkout", false)).toBe(true);
+    second.close();
+  });
+
   it("keeps the last good rules when a payload is invalid or unreadable", () => {
     fakeFetch(() => new Response(null, { status: 202 }));
     const client = createBrowserClient({ ...base, bootstrap: ruleset(2) });

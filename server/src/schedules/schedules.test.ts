@@ -1,5 +1,7 @@
+import { SHADOW_LATENCY_BUCKETS_MS } from "@switchyard/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestServer, json, read, type TestServer } from "../../test/harness.js";
+import { observeShadowReport } from "../guards/observe.js";
 import { runDueSchedules } from "./run.js";
 
 let t: TestServer;
@@ -323,5 +325,101 @@ describe("scheduled changes in an environment that requires approval", () => {
       "change-request.approve",
       "schedule.create",
     ]);
+  });
+});
+
+describe("after a pause", () => {
+  const logOf = async (path: string, id: number) =>
+    (
+      (await read(await t.request(`${path}/schedules`, { headers: t.auth() }))).schedules as {
+        id: number;
+        status: string;
+        nextStep: number;
+        pausedReason: string | null;
+        log: { outcome: string }[];
+      }[]
+    ).find((s) => s.id === id);
+
+  it("resumes when the freeze lifts but waits for the next step's own time", async () => {
+    const path = "/api/v1/environments/production/flags/banner-text";
+    clock = new Date(at(700));
+    const created = await read(
+      await t.request(
+        `${path}/schedules`,
+        json("POST", { steps: [{ at: at(800), action: "off" }] }, t.auth()),
+      ),
+    );
+    const freeze = "/api/v1/environments/production/freeze";
+    await t.request(freeze, json("PUT", { reason: "release week", until: at(10_000) }, t.auth()));
+    expect(await run()).toBe(0);
+    expect(await logOf(path, created.id)).toMatchObject({ status: "paused", nextStep: 0 });
+
+    await t.request(freeze, { method: "DELETE", headers: t.auth() });
+    clock = new Date(at(760));
+    const before = await read(await t.request(path, { headers: t.auth() }));
+    expect(await run()).toBe(0); // resumed, but its step is not due yet
+    expect(await logOf(path, created.id)).toMatchObject({ status: "active", nextStep: 0 });
+    expect((await read(await t.request(path, { headers: t.auth() }))).version).toBe(before.version);
+
+    clock = new Date(at(800));
+    expect(await run()).toBe(1);
+    const done = await logOf(path, created.id);
+    expect(done).toMatchObject({ status: "done", nextStep: 1 });
+    expect(done?.log.map((l) => l.outcome)).toEqual(["paused", "resumed", "applied"]);
+  });
+
+  it("pauses on a guard that really tripped (no injected check) and goes on once it is re-armed", async () => {
+    const flag = "ramped-and-guarded";
+    const path = `/api/v1/environments/production/flags/${flag}`;
+    await t.request("/api/v1/flags", json("POST", { key: flag, name: flag, kind: "boolean" }, t.auth()));
+    await t.request(`${path}/dark-launch/advance`, json("POST", { to: "shadow" }, t.auth()));
+    const guard = { metric: "mismatch_rate", limit: 0.01, action: "stop_ramp" };
+    expect((await t.request(`${path}/guards`, json("PUT", { guards: [guard] }, t.auth()))).status).toBe(200);
+    clock = new Date(at(900));
+    const created = await read(
+      await t.request(
+        `${path}/schedules`,
+        json("POST", { steps: [{ at: at(1000), action: "rollout", percentage: 25 }] }, t.auth()),
+      ),
+    );
+
+    const latency = Array.from({ length: SHADOW_LATENCY_BUCKETS_MS.length + 1 }, (_, i) =>
+      i === 6 ? 100 : 0,
+    );
+    const bad = {
+      calls: 100,
+      shadowed: 100,
+      matches: 50,
+      mismatches: 50,
+      candidateErrors: 0,
+      controlErrors: 0,
+    };
+    for (let i = 0; i < 10; i++) {
+      await observeShadowReport(t.deps, "production", {
+        [flag]: {
+          ...bad,
+          timeouts: 0,
+          skipped: 0,
+          controlLatency: latency,
+          candidateLatency: latency,
+          samples: [],
+        },
+      });
+    }
+    const real = () => runDueSchedules({ ...t.deps, now: () => clock });
+    clock = new Date(at(1000));
+    expect(await real()).toBe(0);
+    expect(await logOf(path, created.id)).toMatchObject({
+      status: "paused",
+      nextStep: 0,
+      pausedReason: "a guard of the flag has tripped",
+    });
+
+    const rearmed = await t.request(`${path}/guards/rearm`, json("POST", { reason: "fixed" }, t.auth()));
+    expect(rearmed.status).toBe(200);
+    expect(await real()).toBe(1);
+    expect(await logOf(path, created.id)).toMatchObject({ status: "done", nextStep: 1 });
+    const state = await read(await t.request(path, { headers: t.auth() }));
+    expect(state.fallthrough.rollout.weights[0]).toEqual({ variation: "on", weight: 25_000 });
   });
 });
