@@ -187,6 +187,19 @@ describe("compileTrustedRuleset (the browser's path)", () => {
     expect(compileTrustedRuleset(ruleset([noFallthrough])).ok).toBe(false);
   });
 
+  it("keeps a malformed segment rule or prerequisite to its own segment or flag", () => {
+    const result = compileTrustedRuleset(
+      ruleset(
+        [booleanFlag("odd", { prerequisites: [null as never] }), booleanFlag("fine")],
+        [{ key: "s", version: 1, included: ["ann"], rules: [{ clauses: [null as never] }, null as never] }],
+      ),
+    );
+    if (!result.ok) throw new Error(result.errors.join("; "));
+    expect(result.ruleset.inSegment("s", { targetingKey: "ann" })).toBe(true);
+    expect(evaluate(result.ruleset, "odd", {}, true)).toMatchObject({ value: true, reason: "ERROR" });
+    expect(evaluate(result.ruleset, "fine", {}, false).value).toBe(true);
+  });
+
   it("compiles what the full path compiles, to the same answers", () => {
     const source = ruleset([booleanFlag("f", { fallthrough: percentOn(30) })]);
     const full = compileRuleset(source);

@@ -26,7 +26,7 @@ import {
   type SegmentTest,
   UnsafePatternError,
 } from "./operators.js";
-import { type CompiledShadow, compileShadow } from "./shadow.js";
+import type { CompiledShadow } from "./shadow.js";
 import { validateRuleset } from "./validate.js";
 
 /** How a rule or the fallthrough serves: one frozen decision, or a sticky split between several. */
@@ -64,8 +64,11 @@ export interface CompiledFlag {
   error?: { code: ErrorCode; message: string };
   /** The answer whatever the context, when there is one: the flag is off, or on with nothing to decide. */
   constant?: Decision;
-  /** The shadow rule, compiled; absent when the flag never shadows. */
-  shadow?: CompiledShadow;
+  /**
+   * The shadow rule, compiled by `shouldShadow` on the flag's first sampling decision (null: it never
+   * samples) — so a bundle that never shadows, the browser's, carries none of it.
+   */
+  shadow?: CompiledShadow | null;
 }
 
 interface CompiledSegment {
@@ -119,7 +122,9 @@ export const MAX_DEPTH = 32;
 
 /** Flags on a prerequisite cycle or above a too-deep chain, with why: evaluating them would not end well. */
 function brokenPrerequisites(flags: Flag[]): Map<string, string> {
-  const edges = new Map(flags.map((f) => [f.key, (f.prerequisites ?? []).map((p) => p.flagKey)]));
+  const edges = new Map(
+    flags.map((f) => [f.key, (Array.isArray(f.prerequisites) ? f.prerequisites : []).map((p) => p?.flagKey)]),
+  );
   const { inCycle, depth } = graphShape(edges);
   const broken = new Map<string, string>();
   for (const [key, d] of depth)
@@ -130,14 +135,14 @@ function brokenPrerequisites(flags: Flag[]): Map<string, string> {
 
 /** Segments whose rules would recurse without end (a `segmentMatch` cycle) or too deep. */
 function brokenSegments(segments: Segment[]): Set<string> {
-  const edges = new Map(
-    segments.map((s) => [
-      s.key,
-      (s.rules ?? []).flatMap((r) =>
-        (r.clauses ?? []).flatMap((c) => (c.op === "segmentMatch" ? c.values.map(String) : [])),
+  // Read defensively: on the trusted path a malformed rule must cost only its own segment (see below).
+  const references = (s: Segment) =>
+    (Array.isArray(s.rules) ? s.rules : []).flatMap((r) =>
+      (Array.isArray(r?.clauses) ? r.clauses : []).flatMap((c) =>
+        c?.op === "segmentMatch" && Array.isArray(c.values) ? c.values.map(String) : [],
       ),
-    ]),
-  );
+    );
+  const edges = new Map(segments.map((s) => [s.key, references(s)]));
   const { inCycle, depth } = graphShape(edges);
   for (const [key, d] of depth) if (d > MAX_DEPTH) inCycle.add(key);
   return inCycle;
@@ -157,9 +162,8 @@ function compileFlag(flag: Flag, segmentTest: SegmentTest, lookupKey?: KeyLookup
     targets: undefined,
     rules: [],
     fallthrough: compileServe(flag, flag.fallthrough, hasTargeting ? "DEFAULT" : "STATIC"),
+    shadow: undefined, // present from the start, so compiling it later keeps every flag's shape alike
   };
-  const shadow = compileShadow(flag, segmentTest);
-  if (shadow) compiled.shadow = shadow;
   if (flag.targets?.length) {
     compiled.targets = new Map();
     for (const t of flag.targets) {

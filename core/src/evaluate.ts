@@ -15,6 +15,18 @@ function failure<T>(defaultValue: T, errorCode: ErrorCode, errorMessage: string)
   return { value: defaultValue, reason: "ERROR", errorCode, errorMessage };
 }
 
+/** What was thrown, as text, without throwing again (a trapping Proxy, a throwing getter or toString). */
+function describeThrown(e: unknown): string {
+  try {
+    return String(e instanceof Error ? e.message : e);
+  } catch {
+    return "evaluation failed";
+  }
+}
+
+/** The caller's default with GENERAL: the one answer left when evaluating threw. */
+const thrown = <T>(defaultValue: T, e: unknown) => failure(defaultValue, "GENERAL", describeThrown(e));
+
 function kindOf(value: unknown): FlagKind | undefined {
   switch (typeof value) {
     case "boolean":
@@ -135,7 +147,7 @@ export function evaluate<T extends JsonValue>(
     }
     return evaluateFlag(ruleset, flag, context, defaultValue);
   } catch (e) {
-    return failure(defaultValue, "GENERAL", e instanceof Error ? e.message : String(e));
+    return thrown(defaultValue, e);
   }
 }
 
@@ -159,7 +171,7 @@ export function evaluateFlag<T extends JsonValue = JsonValue>(
     if (d instanceof Failure) return failure(defaultValue, d.error, d.message);
     return d as Decision<T>;
   } catch (e) {
-    return failure(defaultValue, "GENERAL", e instanceof Error ? e.message : String(e));
+    return thrown(defaultValue, e);
   }
 }
 
@@ -170,8 +182,9 @@ export function evaluateAll(
   options?: { clientVisibleOnly?: boolean },
 ): Record<string, Decision> {
   const out: Record<string, Decision> = {};
+  const visibleOnly = options?.clientVisibleOnly;
   for (const [key, flag] of ruleset.flags) {
-    if (options?.clientVisibleOnly && !flag.source.clientVisible) continue;
+    if (visibleOnly && !flag.source.clientVisible) continue;
     out[key] = evaluateFlag(ruleset, flag, context);
   }
   return out;

@@ -118,7 +118,7 @@ export interface ShadowRule {
   bucketBy?: string;
   /** Only contexts in this segment are sampled. */
   segment?: string;
-  /** Candidate execution bound, in milliseconds. */
+  /** Candidate execution bound, in whole milliseconds (1..60,000). */
   timeoutMs: number;
   /** Variation that means "the new code". Users served it run new as primary and old as shadow. */
   candidateVariation?: string;

@@ -272,6 +272,15 @@ describe("the regex guard", () => {
     "([a-z])\\1",
     "(?<x>a)\\k<x>",
     `${"\\d*".repeat(8)}x`,
+    "(a{1,5})+",
+    "(a+){2,}",
+    "(?=a+)+",
+    "(a|a?)+",
+    "(\\s*,\\s*)*$",
+    "[\\]]+(a+)+",
+    "((a+))+",
+    "(?:[a-z]+\\.)+com",
+    "\\1",
   ])("refuses %s", (pattern) => {
     expect(() => safePattern(pattern)).toThrow(UnsafePatternError);
   });
@@ -311,6 +320,11 @@ describe("the regex guard", () => {
     expect(on("matches", ["^a+$"], "a".repeat(1024))).toBe(true);
     expect(on("matches", ["^a+$"], "a".repeat(1025))).toBe(false);
     expect(on("matches", ["^[a-z0-9.]+@[a-z0-9.]+\\.[a-z]{2,}$"], `${"a".repeat(60)}@x.io`)).toBe(false);
+    // The bound holds per element of an array, and a value too long to test is a non-match (so negated,
+    // like any value the operator cannot read, it matches).
+    expect(on("matches", ["^a+$"], ["a".repeat(1025), "b"])).toBe(false);
+    expect(on("matches", ["^a+$"], ["a".repeat(1025), "aa"])).toBe(true);
+    expect(on("matches", ["^a+$"], "a".repeat(1025), true)).toBe(true);
   });
 
   it("finishes the worst inputs for the stacked quantifiers it admits (a hang would time the test out)", () => {

@@ -7,6 +7,6 @@ import type * as Shadow from "./shadow.js";
 
 export type { CompiledShadow } from "./shadow.js";
 
-export const compileShadow: typeof Shadow.compileShadow = () => undefined;
+export const compileShadow: typeof Shadow.compileShadow = () => null;
 
 export const shouldShadow: typeof Shadow.shouldShadow = () => false;

@@ -74,13 +74,19 @@ describe("shouldShadow", () => {
     expect(shouldShadow(shadowed({ sampleRate: 100_000 }), "s", { targetingKey: "" })).toBe(false);
   });
 
-  it("is compiled with the ruleset: the salt's hash state is kept, each call hashes only the user's value", () => {
+  it("is compiled once per flag: the salt's hash state is kept, each call hashes only the user's value", () => {
     const r = shadowed({ sampleRate: 50_000, bucketBy: "org" });
-    expect(r.flags.get("s")?.shadow?.prefix).toEqual(hashPrefix("s:shadow."));
+    expect(r.flags.get("s")?.shadow).toBeUndefined(); // nothing until the first sampling decision
+    shouldShadow(r, "s", { org: "first" });
+    const compiled = r.flags.get("s")?.shadow;
+    expect(compiled?.prefix).toEqual(hashPrefix("s:shadow."));
     for (const org of ["acme", "ünïcødé-Ørg", 42, "a-much-longer-organisation-name-than-a-block"]) {
       expect(shouldShadow(r, "s", { org })).toBe(bucketFor("s:shadow", String(org)) < 50_000);
     }
-    expect(shadowed({ sampleRate: 0 }).flags.get("s")?.shadow).toBeUndefined();
+    expect(r.flags.get("s")?.shadow).toBe(compiled);
+    const never = shadowed({ sampleRate: 0 });
+    shouldShadow(never, "s", { org: "x" });
+    expect(never.flags.get("s")?.shadow).toBeNull();
   });
 
   it("never samples, and still compiles, a malformed rule on the trusted path", () => {

@@ -317,6 +317,19 @@ describe("validateRuleset", () => {
       "flags[0].shadow.candidateVariation",
     ],
     ["a shadow rule that is not an object", { shadow: 5 }, "flags[0].shadow"],
+    [
+      "a pattern's input bound above the guard's cap",
+      {
+        rules: [
+          {
+            id: "r",
+            clauses: [{ attribute: "a", op: "matches", values: ["^a"], maxInput: [1_000_000] }],
+            serve: { variation: "on" },
+          },
+        ],
+      },
+      "flags[0].rules[0].clauses[0].maxInput[0]",
+    ],
   ])("names the field for %s", (_what, flag, path) => {
     const result = broken(flag);
     expect(result.ok).toBe(false);

@@ -7,6 +7,7 @@
 import { toTime } from "./dates.js";
 import { BUCKET_COUNT, RULESET_FORMAT_VERSION, type Ruleset } from "./model.js";
 import { parseSemver, toNumber } from "./operators.js";
+import { MAX_INPUT } from "./regexp-guard.js";
 
 export type ValidationResult = { ok: true; ruleset: Ruleset } | { ok: false; errors: string[] };
 
@@ -105,6 +106,13 @@ function checkClauses(clauses: Any, path: string): void {
     const [valid, expected] = check as ValueCheck;
     c.values.forEach((v: unknown, j: number) => {
       need(valid(v), `${path}[${i}].values[${j}]`, `${expected} for ${c.op}`);
+    });
+    list(c.maxInput, `${path}[${i}].maxInput`).forEach((bound, j) => {
+      need(
+        isCount(bound) && bound <= MAX_INPUT,
+        `${path}[${i}].maxInput[${j}]`,
+        `must be a whole number 0..${MAX_INPUT}`,
+      );
     });
   });
 }
