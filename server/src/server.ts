@@ -48,6 +48,8 @@ export interface StartServerOptions {
   flagsFile?: string;
   /** The clock (schedules, soak gates, sessions); default `() => new Date()`. */
   now?: () => Date;
+  /** Trust X-Forwarded-For for the client address (rate limits); only behind a proxy. Default false. */
+  trustProxy?: boolean;
 }
 
 export interface RunningServer {
@@ -69,7 +71,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   try {
     await migrateToLatest(database.db);
     bus = await createChangeBus(database, logger);
-    const configured = { publicUrl: options.publicUrl ?? "", adminUiDir: options.adminUiDir };
+    const configured = {
+      publicUrl: options.publicUrl ?? "",
+      adminUiDir: options.adminUiDir,
+      trustProxy: options.trustProxy ?? false,
+    };
     const now = options.now ?? (() => new Date());
     const partial = { db: database.db, bus, logger, now, config: configured };
     const seeded = options.seedDemo && (await isDatabaseEmpty(partial)) ? await seedOnce(partial) : undefined;
