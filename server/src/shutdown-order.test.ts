@@ -4,31 +4,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { read } from "../test/harness.js";
+import { startListening } from "../test/listening.js";
 import { openDatabase } from "./db/index.js";
-import { startServer } from "./server.js";
 
-const ADMIN = `sy_admin_${"o".repeat(43)}`;
 const dataDir = mkdtempSync(join(tmpdir(), "sy-shutdown-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe("graceful shutdown order", () => {
   it("ends streams, lets an in-flight report finish and stores it, then closes the database", async () => {
-    const server = await startServer({
-      port: 0,
-      host: "127.0.0.1",
-      dataDir,
-      seedDemo: false,
-      adminToken: ADMIN,
-      logLevel: "silent",
-      bootstrapAdmin: false,
-      shutdownGraceMs: 10_000,
-    });
-    const post = (path: string, body: unknown) =>
-      fetch(`${server.url}${path}`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
-        body: JSON.stringify(body),
-      });
+    const { server, post } = await startListening({ dataDir, shutdownGraceMs: 10_000 });
     await post("/api/v1/environments", { key: "prod", name: "Production" });
     await post("/api/v1/flags", { key: "late", name: "Late", kind: "boolean" });
     const key = (await read(await post("/api/v1/keys", { name: "k", kind: "server", environment: "prod" })))
