@@ -144,7 +144,8 @@ const steps: [template: string, ...Step][] = [
 
 /**
  * Write operations that are not driven here, and why. Sessions are not service state; preview and the
- * test ping change nothing; shadow reports are SDK telemetry. The approval, promotion, dark-launch and
+ * test ping change nothing; shadow, metrics and ack reports are SDK telemetry; evaluations only read.
+ * The approval, promotion, dark-launch and
  * guard re-arm flows need multi-step set-ups and are audited through the same commitChange path; their
  * own test files (promotion/, change-requests/, dark-launch/, guards/) check their audit entries.
  */
@@ -155,6 +156,11 @@ const notDrivenHere = new Set([
   "POST /api/v1/promotions/preview",
   "POST /api/v1/webhooks/{id}/test",
   "POST /sdk/v1/shadow",
+  "POST /sdk/v1/metrics",
+  "POST /sdk/v1/ack",
+  "POST /sdk/v1/client/evaluate",
+  "POST /ofrep/v1/evaluate/flags",
+  "POST /ofrep/v1/evaluate/flags/{key}",
   "POST /api/v1/promotions",
   "POST /api/v1/promotions/{id}/approve",
   "POST /api/v1/promotions/{id}/reject",
