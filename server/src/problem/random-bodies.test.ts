@@ -112,10 +112,10 @@ describe("random bodies at every write endpoint", () => {
             body: method === "DELETE" ? undefined : raw,
           });
           expect(res.status, `${method} ${path} ${raw}`).toBeLessThan(500);
-          // OFREP answers errors in its own JSON shape ({ key?, errorCode }), everything else as a problem.
+          // OFREP answers evaluation errors in its own JSON ({ key?, errorCode }); auth, limits and the rest are problems.
           if (res.status >= 400)
             expect(res.headers.get("content-type")).toMatch(
-              path.startsWith("/ofrep/") ? /application\/json/ : /application\/problem\+json/,
+              path.startsWith("/ofrep/") ? /application\/(problem\+)?json/ : /application\/problem\+json/,
             );
           await res.arrayBuffer();
         },
