@@ -28,6 +28,11 @@ const envSchema = z.object({
   /** A flags file (JSON or YAML, the CLI's export format) applied on start. */
   SWITCHYARD_FLAGS_FILE: z.string().min(1).optional(),
   SWITCHYARD_SEED_DEMO: z.enum(["auto", "true", "false"]).default("auto"),
+  /** Behind a reverse proxy that sets X-Forwarded-For: only then is that header the client's address. */
+  TRUST_PROXY: z
+    .enum(["true", "false"], "must be true or false")
+    .default("false")
+    .transform((v) => v === "true"),
 });
 
 export type ServerConfig = z.output<typeof envSchema>;

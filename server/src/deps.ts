@@ -85,5 +85,7 @@ export interface AppDeps {
     publicUrl: string;
     /** Directory of the built admin UI to serve at `/`, if any. */
     adminUiDir?: string;
+    /** Take the client address from X-Forwarded-For (only behind a proxy that sets it; else spoofable). */
+    trustProxy?: boolean;
   };
 }

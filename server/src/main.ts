@@ -32,6 +32,7 @@ async function main(): Promise<void> {
     logLevel: config.LOG_LEVEL,
     adminUiDir: config.SWITCHYARD_ADMIN_UI_DIR ?? adminUiIfBuilt(),
     publicUrl: config.PUBLIC_URL,
+    trustProxy: config.TRUST_PROXY,
   });
   const base = server.deps.config.publicUrl;
   const lines = [

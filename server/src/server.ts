@@ -18,7 +18,7 @@ import { ConflictError } from "./problem/errors.js";
 import { startGateTimer } from "./promotion/gates.js";
 import { createRulesetStore } from "./rulesets/store.js";
 import { startScheduleTimer } from "./schedules/run.js";
-import { closeSdkServices } from "./sdk/services.js";
+import { closeSdkServices, closeStreams, flushSdkWriters } from "./sdk/services.js";
 import { type DemoSeed, isDatabaseEmpty, seedDemo } from "./seed/demo.js";
 import { createBus } from "./stream/bus.js";
 import { WebhookWorker } from "./webhooks/worker.js";
@@ -48,6 +48,8 @@ export interface StartServerOptions {
   flagsFile?: string;
   /** The clock (schedules, soak gates, sessions); default `() => new Date()`. */
   now?: () => Date;
+  /** Trust X-Forwarded-For for the client address (rate limits); only behind a proxy. Default false. */
+  trustProxy?: boolean;
 }
 
 export interface RunningServer {
@@ -69,7 +71,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   try {
     await migrateToLatest(database.db);
     bus = await createChangeBus(database, logger);
-    const configured = { publicUrl: options.publicUrl ?? "", adminUiDir: options.adminUiDir };
+    const configured = {
+      publicUrl: options.publicUrl ?? "",
+      adminUiDir: options.adminUiDir,
+      trustProxy: options.trustProxy ?? false,
+    };
     const now = options.now ?? (() => new Date());
     const partial = { db: database.db, bus, logger, now, config: configured };
     const seeded = options.seedDemo && (await isDatabaseEmpty(partial)) ? await seedOnce(partial) : undefined;
@@ -103,20 +109,29 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
 
     let closing: Promise<void> | undefined;
     const close = () => {
+      // Order matters: stop accepting → end streams (they never finish by themselves) → flush the
+      // batched writers → let in-flight requests finish, then write what they reported → close the
+      // database last (an open PGlite keeps the process alive; closing it early fails those writes).
       closing ??= (async () => {
         const stopped = new Promise<void>((done) => server.close(() => done()));
         stopGates();
         stopSchedules();
-        await webhooks.stop();
-        await closeSdkServices(deps);
-        await rulesets?.close();
-        await bus?.close();
-        if ("closeIdleConnections" in server) server.closeIdleConnections();
+        closeStreams(deps);
+        await flushSdkWriters(deps);
+        // A keep-alive connection turns idle when its in-flight request ends: close those as they do.
+        const closeIdle = () => "closeIdleConnections" in server && server.closeIdleConnections();
+        closeIdle();
+        const idle = setInterval(closeIdle, 50);
         const grace = setTimeout(() => {
           if ("closeAllConnections" in server) server.closeAllConnections();
         }, options.shutdownGraceMs ?? 5000);
         await stopped;
+        clearInterval(idle);
         clearTimeout(grace);
+        await webhooks.stop();
+        await closeSdkServices(deps);
+        await rulesets?.close();
+        await bus?.close();
         await database.close();
       })();
       return closing;

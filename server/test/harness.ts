@@ -25,6 +25,7 @@ export interface TestServerOptions {
   seedDemo?: boolean;
   now?: () => Date;
   publicUrl?: string;
+  trustProxy?: boolean;
 }
 
 export interface TestServer {
@@ -72,7 +73,7 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
     bus: await createChangeBus(database, logger),
     logger,
     now: options.now ?? (() => new Date()),
-    config: { publicUrl: options.publicUrl ?? "http://localhost:4000" },
+    config: { publicUrl: options.publicUrl ?? "http://localhost:4000", trustProxy: options.trustProxy },
   };
   if (options.seedDemo) await seedDemo(partial);
   const deps: AppDeps = { ...partial, rulesets: await createRulesets(partial) };

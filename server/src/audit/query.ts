@@ -60,7 +60,21 @@ export async function queryAudit(deps: Pick<AppDeps, "db">, q: AuditQuery) {
     .selectAll()
     .orderBy("id", "desc")
     .limit(q.limit + 1);
-  if (q.flag) query = query.where("flag_key", "=", q.flag);
+  if (q.flag) {
+    const flag = q.flag;
+    query = query.where((eb) =>
+      eb.or([
+        eb("flag_key", "=", flag),
+        eb.exists(
+          eb
+            .selectFrom("audit_log_flags")
+            .select("audit_id")
+            .whereRef("audit_log_flags.audit_id", "=", "audit_log.id")
+            .where("audit_log_flags.flag_key", "=", flag),
+        ),
+      ]),
+    );
+  }
   if (q.environment) query = query.where("environment_key", "=", q.environment);
   if (q.actor) {
     const actor = q.actor;

@@ -2,15 +2,21 @@
  * @module First run: with no users, an admin account is created without a password and a one-time setup
  * link is printed. Whoever opens it chooses the password (no default password exists anywhere).
  */
+import type { Kysely } from "kysely";
+import type { Database } from "../db/schema.js";
 import type { AppDeps } from "../deps.js";
 import { hashToken, newToken } from "./sessions.js";
 
 export const SETUP_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
 
 /** Creates a one-time link for `userId` to set a password; returns the URL. */
-export async function createSetupLink(deps: AppDeps, userId: number): Promise<string> {
+export async function createSetupLink(
+  deps: Pick<AppDeps, "db" | "now" | "config">,
+  userId: number,
+  db: Kysely<Database> = deps.db,
+): Promise<string> {
   const token = newToken();
-  await deps.db
+  await db
     .insertInto("setup_tokens")
     .values({
       token_hash: hashToken(token),

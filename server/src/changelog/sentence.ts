@@ -178,6 +178,7 @@ const PHRASES: Record<string, Describe> = {
   "user.update": (_e, _w, a, b) => userUpdate(b, a),
   "user.disable": (e, _w, a) => `disabled user ${text(a.email, e.targetKey)}`,
   "user.setup": () => "set up their account",
+  "user.setup_link": (e) => `issued a setup link for user ${e.targetKey}`,
   "webhook.create": (e, _w, a) => {
     const scope = a.environment ? ` in ${text(a.environment)}` : "";
     return `added webhook "${e.targetKey}" for ${listed(strings(a.events), 4)}${scope}`;

@@ -145,6 +145,15 @@ async function recordChange<T>(deps: CommitDeps, trx: Trx, change: ChangeDescrip
     })
     .returning(["id", "at"])
     .executeTakeFirstOrThrow();
+  const flags = [
+    ...new Set([...(change.flag ? [change.flag] : []), ...affects.flatMap((a) => a.flags ?? [])]),
+  ];
+  if (flags.length) {
+    await trx
+      .insertInto("audit_log_flags")
+      .values(flags.map((flag_key) => ({ audit_id: audit.id, flag_key })))
+      .execute();
+  }
   const queuedWebhooks = await enqueueWebhooks(trx, {
     auditId: audit.id,
     at: new Date(audit.at),

@@ -418,6 +418,8 @@ export interface Database {
   setup_tokens: SetupTokensTable;
   api_keys: ApiKeysTable;
   audit_log: AuditLogTable;
+  /** Every flag an audit entry concerns (one entry can concern several). */
+  audit_log_flags: { audit_id: number; flag_key: string };
   ruleset_changes: RulesetChangesTable;
   evaluation_metrics: EvaluationMetricsTable;
   flag_last_evaluated: FlagLastEvaluatedTable;

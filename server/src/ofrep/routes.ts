@@ -96,7 +96,7 @@ const failure = (body: object, status: 400 | 404) =>
 export function ofrepRoutes(deps: AppDeps) {
   const app = new Hono<SdkEnv>();
   const auth = sdkKey(deps, ["server", "client"]);
-  const limited = rateLimit();
+  const limited = rateLimit({ trustProxy: deps.config.trustProxy });
 
   app.options("/ofrep/v1/*", preflight);
 

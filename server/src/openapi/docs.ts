@@ -5,6 +5,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../auth/context.js";
 import { DOCS_HTML } from "./docs-page.js";
+import { registerPlainRoutes } from "./plain-routes.js";
 
 export function mountApiDocs(app: OpenAPIHono<AppEnv>): void {
   app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", {
@@ -17,6 +18,7 @@ export function mountApiDocs(app: OpenAPIHono<AppEnv>): void {
     in: "cookie",
     name: "sy_session",
   });
+  registerPlainRoutes(app);
   app.doc31("/api/openapi.json", {
     openapi: "3.1.0",
     info: {

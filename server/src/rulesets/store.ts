@@ -34,7 +34,22 @@ export interface RulesetStoreOptions {
   db: Kysely<Database>;
   bus: ChangeBus;
   logger: Logger;
+  /**
+   * How often to compare the versions held with the database's (one small SELECT), catching a NOTIFY
+   * that never arrived without waiting for a reconnect. Default 30 s; 0 turns it off.
+   */
+  versionCheckMs?: number;
+  /** Runs `check` every `ms` and returns a stop function; injectable so tests tick by hand. */
+  every?: (ms: number, check: () => void) => () => void;
 }
+
+export const VERSION_CHECK_MS = 30_000;
+
+const realEvery = (ms: number, check: () => void) => {
+  const timer = setInterval(check, ms);
+  timer.unref?.();
+  return () => clearInterval(timer);
+};
 
 function merge<T extends { key: string }>(items: T[], changed: string[], fresh: T[]) {
   const byKey = new Map(items.map((i) => [i.key, i]));
@@ -72,7 +87,7 @@ function diff(before: Ruleset, after: Ruleset, flags: string[], segments: string
 export async function createRulesetStore(
   options: RulesetStoreOptions,
 ): Promise<RulesetStore & { reloadAll(): Promise<void> }> {
-  const { db, bus, logger } = options;
+  const { db, bus, logger, versionCheckMs = VERSION_CHECK_MS, every = realEvery } = options;
   const states = new Map<string, EnvState>();
   const listeners = new Map<string, Set<(update: Update) => void>>();
   const waiters = new Set<{ environment: string; version: number; done: () => void }>();
@@ -162,6 +177,26 @@ export async function createRulesetStore(
     return queue;
   };
 
+  /** Reloads the environments whose version in the database is not the one held (or that came or went). */
+  const checkVersions = async () => {
+    const rows = await db
+      .selectFrom("environments")
+      .select(["key", "ruleset_version", "key_hash_salt"])
+      .execute();
+    if (rows.length !== states.size || rows.some((r) => !states.has(r.key))) return reloadAll();
+    for (const row of rows) {
+      const state = states.get(row.key);
+      if (state && Number(row.ruleset_version) !== state.server.version) {
+        logger.warn(
+          { environment: row.key, held: state.server.version },
+          "missed a ruleset change; reloading",
+        );
+        await reloadEnvironment(row.key, row.key_hash_salt);
+      }
+    }
+  };
+  const stopChecks = versionCheckMs > 0 ? every(versionCheckMs, () => void enqueue(checkVersions)) : () => {};
+
   const unsubscribe = bus.subscribe((event) => {
     if (closed) return;
     if (event.type === "ruleset") enqueue(() => applyChange(event));
@@ -212,6 +247,7 @@ export async function createRulesetStore(
     reloadAll: () => enqueue(reloadAll),
     async close() {
       closed = true;
+      stopChecks();
       unsubscribe();
       unsubscribeReconnect();
       listeners.clear();

@@ -36,9 +36,12 @@ export function sdkKey(deps: AppDeps, allowed: ApiKeyKind[]): MiddlewareHandler<
   };
 }
 
-/** The address of the caller, for per-client rate limits. */
-export function callerAddress(c: Context): string {
-  const forwarded = c.req.header("x-forwarded-for");
+/**
+ * The address of the caller, for per-client rate limits. X-Forwarded-For is anyone's to set, so it is
+ * read only when the operator says a proxy in front sets it (`TRUST_PROXY`); else the socket's address.
+ */
+export function callerAddress(c: Context, trustProxy = false): string {
+  const forwarded = trustProxy ? c.req.header("x-forwarded-for") : undefined;
   if (forwarded) return forwarded.split(",")[0]?.trim() ?? "";
   const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
   return incoming?.socket?.remoteAddress ?? "local";

@@ -3,6 +3,7 @@
  * (one public client key is shared by every browser of an app). Over the limit: 429 with `Retry-After`.
  */
 import type { MiddlewareHandler } from "hono";
+import { LRUCache } from "lru-cache";
 import { ProblemError } from "../problem/errors.js";
 import { callerAddress, type SdkEnv } from "./auth.js";
 
@@ -29,21 +30,32 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   clientPerSecond: Number(process.env.SWITCHYARD_CLIENT_KEY_RPS ?? 50),
 };
 
-const MAX_BUCKETS = 100_000;
+export interface RateLimitOptions {
+  limits?: RateLimits;
+  now?: () => number;
+  /** See {@link callerAddress}. */
+  trustProxy?: boolean;
+  /** Buckets kept; the least recently used is forgotten first (it is full again by then, mostly). */
+  maxBuckets?: number;
+}
 
-export function rateLimit(
-  limits: RateLimits = DEFAULT_RATE_LIMITS,
+export const MAX_BUCKETS = 100_000;
+
+export function rateLimit({
+  limits = DEFAULT_RATE_LIMITS,
   now = () => Date.now(),
-): MiddlewareHandler<SdkEnv> {
-  const buckets = new Map<string, { tokens: number; at: number }>();
+  trustProxy = false,
+  maxBuckets = MAX_BUCKETS,
+}: RateLimitOptions = {}): MiddlewareHandler<SdkEnv> {
+  // An LRU, not a Map cleared when full: clearing hands every caller a fresh burst at once.
+  const buckets = new LRUCache<string, { tokens: number; at: number }>({ max: maxBuckets });
   return async (c, next) => {
     const key = c.get("sdkKey");
     const rate = key.kind === "client" ? limits.clientPerSecond : limits.serverPerSecond;
-    const id = key.kind === "client" ? `${key.id}|${callerAddress(c)}` : String(key.id);
+    const id = key.kind === "client" ? `${key.id}|${callerAddress(c, trustProxy)}` : String(key.id);
     const t = now();
     let bucket = buckets.get(id);
     if (!bucket) {
-      if (buckets.size >= MAX_BUCKETS) buckets.clear();
       bucket = { tokens: rate * 2, at: t };
       buckets.set(id, bucket);
     }

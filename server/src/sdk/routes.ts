@@ -65,7 +65,7 @@ function published(deps: AppDeps, environment: string, audience: "server" | "cli
 
 export function sdkRoutes(deps: AppDeps) {
   const app = new Hono<SdkEnv>();
-  const limited = rateLimit();
+  const limited = rateLimit({ trustProxy: deps.config.trustProxy });
   const serverOnly = sdkKey(deps, ["server"]);
   const anySdk = sdkKey(deps, ["server", "client"]);
   const { usage, acks } = sdkServicesFor(deps);

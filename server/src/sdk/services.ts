@@ -35,6 +35,14 @@ export function sdkServicesFor(deps: AppDeps): SdkServices {
 
 export { streamHubFor };
 
+/** Writes what the recorders hold now (shutdown, before waiting for in-flight requests). */
+export async function flushSdkWriters(deps: AppDeps): Promise<void> {
+  const s = services.get(deps);
+  if (s) await Promise.all([s.usage.flush(), s.acks.flush(), s.shadow.flush()]);
+}
+
+export { closeStreams };
+
 /** Graceful shutdown: end streams, then write what the recorders still hold. */
 export async function closeSdkServices(deps: AppDeps): Promise<void> {
   closeStreams(deps);

@@ -5,13 +5,12 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../auth/context.js";
 import { requireRole } from "../auth/middleware.js";
 import { MIN_PASSWORD_LENGTH } from "../auth/passwords.js";
-import { createSetupLink } from "../auth/setup.js";
 import { baseVersion } from "../changes/version.js";
 import type { AppDeps } from "../deps.js";
 import { ifMatchHeader, jsonBody, jsonResponse, standardProblems, writeProblems } from "../openapi/route.js";
 import { IdParam } from "../problem/params.js";
 import { validationHook } from "../problem/zod.js";
-import { createUser, getUser, listUsers, updateUser } from "./store.js";
+import { createUser, getUser, issueSetupLink, listUsers, updateUser } from "./store.js";
 
 const RoleSchema = z.enum(["viewer", "editor", "admin"]);
 const UserSchema = z
@@ -120,7 +119,7 @@ export function userRoutes(deps: AppDeps) {
   });
   app.openapi(setupLinkRoute, async (c) => {
     const user = await getUser(deps, c.req.valid("param").id);
-    return c.json({ setupUrl: await createSetupLink(deps, user.id) }, 201);
+    return c.json({ setupUrl: await issueSetupLink(deps, c.get("actor"), user) }, 201);
   });
   return app;
 }

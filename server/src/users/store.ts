@@ -4,7 +4,7 @@
  */
 import type { Actor } from "../auth/actor.js";
 import { hashPassword } from "../auth/passwords.js";
-import { createSetupLink } from "../auth/setup.js";
+import { createSetupLink, SETUP_TOKEN_TTL_MS } from "../auth/setup.js";
 import { commitChange, type Trx } from "../changes/commit.js";
 import { assertVersion, type BaseVersion } from "../changes/version.js";
 import type { Role, UserRow } from "../db/schema.js";
@@ -145,4 +145,23 @@ export async function updateUser(
     },
   );
   return userView(result.after);
+}
+
+/** A fresh one-time setup link (password reset): audited, since it hands someone the account. */
+export async function issueSetupLink(deps: AppDeps, actor: Actor, user: UserView): Promise<string> {
+  const expiresAt = new Date(deps.now().getTime() + SETUP_TOKEN_TTL_MS).toISOString();
+  const { result } = await commitChange(
+    deps,
+    {
+      actor,
+      action: "user.setup_link",
+      targetType: "user",
+      targetKey: user.email,
+      before: null,
+      after: { user: user.id, expiresAt },
+      affects: [],
+    },
+    (trx) => createSetupLink(deps, user.id, trx),
+  );
+  return result;
 }

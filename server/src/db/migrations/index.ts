@@ -15,6 +15,7 @@ import * as m0013 from "./0013-change-requests.js";
 import * as m0014 from "./0014-flags-file.js";
 import * as m0015 from "./0015-flags-file-segments.js";
 import * as m0016 from "./0016-guard-restarts.js";
+import * as m0017 from "./0017-audit-flags.js";
 
 export const migrations: Record<string, Migration> = {
   "0001-initial": m0001,
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   "0014-flags-file": m0014,
   "0015-flags-file-segments": m0015,
   "0016-guard-restarts": m0016,
+  "0017-audit-flags": m0017,
 };
