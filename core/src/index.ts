@@ -10,9 +10,11 @@ export {
   type CompileResult,
   compileRuleset,
   compileTrustedRuleset,
+  MAX_DEPTH,
 } from "./compile.js";
 export { applyDelta } from "./delta.js";
 export { evaluate, evaluateAll, evaluateFlag } from "./evaluate.js";
+export { type GraphShape, graphShape } from "./graph.js";
 export * from "./model.js";
 export type * from "./protocol.js";
 export {

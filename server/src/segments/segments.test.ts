@@ -68,3 +68,35 @@ describe("segments", () => {
     expect(gone.status).toBe(200);
   });
 });
+
+describe("segments that name each other", () => {
+  const matches = (segment: string) => [
+    { id: `in-${segment}`, clauses: [{ attribute: "key", op: "segmentMatch", values: [segment] }] },
+  ];
+
+  it("refuses a rule that closes a cycle, naming the rules, and keeps what was there", async () => {
+    const a = await t.request(base, json("POST", { key: "ring-a", name: "Ring A" }, t.auth()));
+    expect(a.status).toBe(201);
+    const b = await t.request(
+      base,
+      json("POST", { key: "ring-b", name: "Ring B", rules: matches("ring-a") }, t.auth()),
+    );
+    expect(b.status).toBe(201);
+    const closing = await t.request(
+      `${base}/ring-a`,
+      json("PATCH", { rules: matches("ring-b"), version: 1 }, t.auth()),
+    );
+    expect(closing.status).toBe(400);
+    expect(closing.headers.get("content-type")).toContain("application/problem+json");
+    const problem = await read(closing);
+    expect(problem.errors).toEqual([{ path: "rules", message: expect.stringContaining("match itself") }]);
+    const kept = await read(await t.request(`${base}/ring-a`, { headers: t.auth() }));
+    expect(kept).toMatchObject({ rules: [], version: 1 });
+    const self = await t.request(
+      base,
+      json("POST", { key: "selfish", name: "Self", rules: matches("selfish") }, t.auth()),
+    );
+    expect(self.status).toBe(400);
+    expect((await t.request(`${base}/selfish`, { headers: t.auth() })).status).toBe(404);
+  });
+});

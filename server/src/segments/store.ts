@@ -9,6 +9,7 @@ import { jsonb } from "../db/json.js";
 import type { SegmentRow } from "../db/schema.js";
 import type { AppDeps } from "../deps.js";
 import { ConflictError, NotFoundError } from "../problem/errors.js";
+import { assertSegmentGraph } from "./cycles.js";
 import { normaliseKeys } from "./keys.js";
 
 type SegmentRules = SegmentRow["rules"];
@@ -142,7 +143,7 @@ export async function createSegment(
           `Segment "${input.key}" already exists in ${environment}.`,
           segmentSummary(clash),
         );
-      return trx
+      const created = await trx
         .insertInto("segments")
         .values({
           environment_key: environment,
@@ -155,6 +156,8 @@ export async function createSegment(
         })
         .returningAll()
         .executeTakeFirstOrThrow();
+      await assertSegmentGraph(trx, environment, input.key);
+      return created;
     },
   );
   return { segment: segmentView(result), version: result.version, rulesetVersions };
@@ -200,6 +203,7 @@ export async function updateSegment(
         .where("key", "=", key)
         .returningAll()
         .executeTakeFirstOrThrow();
+      if (changes.rules !== undefined) await assertSegmentGraph(trx, environment, key);
       return { before, after };
     },
   );
