@@ -42,7 +42,8 @@ function kindOf(value: unknown): FlagKind | undefined {
   }
 }
 
-const MISSING_KEY = Symbol("targeting key missing");
+/** serve()'s "no bucketing attribute" (no description: the page never prints it). */
+const MISSING_KEY = Symbol();
 
 /** Why a flag served the default; a class so the hot path tells it from a decision with `instanceof`. */
 class Failure {
