@@ -8,20 +8,17 @@
  * rules in order → TARGETING_MATCH (SPLIT when the rule serves a rollout); fallthrough → STATIC when the
  * flag has no targeting, DEFAULT after targeting did not match, SPLIT for a rollout.
  */
-import { bucketOf, type CompiledFlag, type CompiledRuleset, type CompiledServe } from "./compile.js";
+import {
+  bucketOf,
+  type CompiledFlag,
+  type CompiledRuleset,
+  type CompiledServe,
+  describeThrown,
+} from "./compile.js";
 import type { Decision, ErrorCode, EvaluationContext, FlagKind, JsonValue } from "./model.js";
 
 function failure<T>(defaultValue: T, errorCode: ErrorCode, errorMessage: string): Decision<T> {
   return { value: defaultValue, reason: "ERROR", errorCode, errorMessage };
-}
-
-/** What was thrown, as text, without throwing again (a trapping Proxy, a throwing getter or toString). */
-function describeThrown(e: unknown): string {
-  try {
-    return String(e instanceof Error ? e.message : e);
-  } catch {
-    return "evaluation failed";
-  }
 }
 
 /** The caller's default with GENERAL: the one answer left when evaluating threw. */
