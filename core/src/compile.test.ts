@@ -36,10 +36,10 @@ describe("compileRuleset", () => {
     });
     expect(r.version).toBe(42);
     expect(r.environment).toBe("test");
-    expect(r.flagKeys()).toEqual(["a", "b"]);
+    expect([...r.flags.keys()]).toEqual(["a", "b"]);
     expect(r.has("a")).toBe(true);
     expect(r.has("z")).toBe(false);
-    expect(r.kind("a")).toBe("boolean");
+    expect(r.flags.get("a")?.kind).toBe("boolean");
     expect(r.lookupKey("alice")).toBe("alice");
   });
 

@@ -80,12 +80,9 @@ interface CompiledSegment {
 export interface CompiledRuleset {
   readonly environment: string;
   readonly version: number;
-  readonly formatVersion: number;
   readonly source: Ruleset;
   readonly flags: ReadonlyMap<string, CompiledFlag>;
-  flagKeys(): string[];
   has(key: string): boolean;
-  kind(key: string): FlagKind | undefined;
   /** The key to look up in target and segment key lists (hashed when the ruleset is browser-safe). */
   lookupKey(raw: string): string;
   /** Whether the context is a member of the segment (pilot-user cohort). */
@@ -307,12 +304,9 @@ function build(ruleset: Ruleset): CompiledRuleset {
   return {
     environment: ruleset.environment,
     version: ruleset.version,
-    formatVersion: ruleset.formatVersion,
     source: ruleset,
     flags,
-    flagKeys: () => [...flags.keys()],
     has: (key) => flags.has(key),
-    kind: (key) => flags.get(key)?.kind,
     lookupKey,
     inSegment,
   };
