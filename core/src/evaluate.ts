@@ -39,9 +39,6 @@ function kindOf(value: unknown): FlagKind | undefined {
   }
 }
 
-/** serve()'s "no bucketing attribute" (no description: the page never prints it). */
-const MISSING_KEY = Symbol();
-
 /** Why a flag served the default; a class so the hot path tells it from a decision with `instanceof`. */
 class Failure {
   /** Branded, so an object literal of the same shape is not a Failure to the type checker either. */
@@ -53,11 +50,11 @@ class Failure {
 }
 const KEY_MISSING = new Failure("TARGETING_KEY_MISSING", "rollout needs a bucketing attribute");
 
-function serve(s: CompiledServe, context: EvaluationContext): Decision | typeof MISSING_KEY {
+function serve(s: CompiledServe, context: EvaluationContext): Decision | Failure {
   if (s.fixed) return s.fixed;
   const { read, prefix, bounds, decisions } = s.rollout;
   const bucket = bucketOf(read, prefix, context);
-  if (bucket === undefined) return MISSING_KEY;
+  if (bucket === undefined) return KEY_MISSING;
   for (let i = 0; i < bounds.length; i++) if (bucket < (bounds[i] as number)) return decisions[i] as Decision;
   return decisions[decisions.length - 1] as Decision;
 }
@@ -114,13 +111,9 @@ function decide(
   const rules = flag.rules;
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i] as (typeof rules)[number];
-    if (rule.matches(context)) {
-      const d = serve(rule.serve, context);
-      return d === MISSING_KEY ? KEY_MISSING : d;
-    }
+    if (rule.matches(context)) return serve(rule.serve, context);
   }
-  const d = serve(flag.fallthrough, context);
-  return d === MISSING_KEY ? KEY_MISSING : d;
+  return serve(flag.fallthrough, context);
 }
 
 const EMPTY_CONTEXT: EvaluationContext = Object.freeze({});
