@@ -187,6 +187,23 @@ describe("compileTrustedRuleset (the browser's path)", () => {
     expect(compileTrustedRuleset(ruleset([noFallthrough])).ok).toBe(false);
   });
 
+  it("never throws, even when what a payload throws cannot be printed", () => {
+    const unprintable = {
+      toString() {
+        throw unprintable;
+      },
+    };
+    const hostile = Object.defineProperty({ ...booleanFlag("f") }, "variations", {
+      get() {
+        throw unprintable;
+      },
+    }) as Flag;
+    expect(compileTrustedRuleset(ruleset([hostile]))).toEqual({
+      ok: false,
+      errors: ["compile: unprintable error"],
+    });
+  });
+
   it("keeps a malformed segment rule or prerequisite to its own segment or flag", () => {
     const result = compileTrustedRuleset(
       ruleset(
