@@ -101,6 +101,22 @@ describe("the browser's evaluator (browser variants of bucketing and the regex g
     }
   });
 
+  it("caps a bound above the guard's 1,024 characters (an edited cached ruleset), so a longer value never matches", () => {
+    const flag = {
+      ...matching([]),
+      rules: [
+        {
+          id: "r",
+          clauses: [{ attribute: "a", op: "matches" as const, values: ["^a+$"], maxInput: [1_000_000] }],
+          serve: { variation: "on" },
+        },
+      ],
+    };
+    const compiled = compile(ruleset([flag]));
+    expect(evaluate(compiled, "m", { a: "a".repeat(1024) }, false).value).toBe(true);
+    expect(evaluate(compiled, "m", { a: "a".repeat(1025) }, false).value).toBe(false);
+  });
+
   it("keeps a bounded pattern's answers: within the bound it matches, beyond it never", () => {
     const flag = matching(["^a+$"]);
     const compiled = compile(toBrowserRuleset(ruleset([flag]), "s"));

@@ -36,10 +36,10 @@ describe("compileRuleset", () => {
     });
     expect(r.version).toBe(42);
     expect(r.environment).toBe("test");
-    expect(r.flagKeys()).toEqual(["a", "b"]);
+    expect([...r.flags.keys()]).toEqual(["a", "b"]);
     expect(r.has("a")).toBe(true);
     expect(r.has("z")).toBe(false);
-    expect(r.kind("a")).toBe("boolean");
+    expect(r.flags.get("a")?.kind).toBe("boolean");
     expect(r.lookupKey("alice")).toBe("alice");
   });
 
@@ -185,6 +185,23 @@ describe("compileTrustedRuleset (the browser's path)", () => {
     expect(compileTrustedRuleset(ruleset([broken]))).toMatchObject({ ok: false });
     const noFallthrough = { ...booleanFlag("f"), fallthrough: null } as unknown as Flag;
     expect(compileTrustedRuleset(ruleset([noFallthrough])).ok).toBe(false);
+  });
+
+  it("never throws, even when what a payload throws cannot be printed", () => {
+    const unprintable = {
+      toString() {
+        throw unprintable;
+      },
+    };
+    const hostile = Object.defineProperty({ ...booleanFlag("f") }, "variations", {
+      get() {
+        throw unprintable;
+      },
+    }) as Flag;
+    expect(compileTrustedRuleset(ruleset([hostile]))).toEqual({
+      ok: false,
+      errors: ["compile: unprintable error"],
+    });
   });
 
   it("keeps a malformed segment rule or prerequisite to its own segment or flag", () => {

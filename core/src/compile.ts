@@ -80,12 +80,9 @@ interface CompiledSegment {
 export interface CompiledRuleset {
   readonly environment: string;
   readonly version: number;
-  readonly formatVersion: number;
   readonly source: Ruleset;
   readonly flags: ReadonlyMap<string, CompiledFlag>;
-  flagKeys(): string[];
   has(key: string): boolean;
-  kind(key: string): FlagKind | undefined;
   /** The key to look up in target and segment key lists (hashed when the ruleset is browser-safe). */
   lookupKey(raw: string): string;
   /** Whether the context is a member of the segment (pilot-user cohort). */
@@ -95,6 +92,15 @@ export interface CompiledRuleset {
 export type CompileResult = { ok: true; ruleset: CompiledRuleset } | { ok: false; errors: string[] };
 
 const freeze = <T extends object>(o: T): T => Object.freeze(o);
+
+/** What was thrown, as text, without throwing again (a trapping Proxy, a throwing getter or toString). */
+export function describeThrown(e: unknown): string {
+  try {
+    return String(e instanceof Error ? e.message : e);
+  } catch {
+    return "unprintable error";
+  }
+}
 
 function decision(flag: Flag, variation: string, reason: Reason, extra?: Partial<Decision>): Decision {
   const found = flag.variations.find((v) => v.key === variation);
@@ -150,8 +156,7 @@ function brokenSegments(segments: Segment[]): Set<string> {
 
 function compileFlag(flag: Flag, segmentTest: SegmentTest, lookupKey?: KeyLookup): CompiledFlag {
   // STATIC only when nothing about the context can change the answer: prerequisites can.
-  const hasTargeting =
-    (flag.targets?.length ?? 0) > 0 || (flag.rules?.length ?? 0) > 0 || (flag.prerequisites?.length ?? 0) > 0;
+  const hasTargeting = !!(flag.targets?.length || flag.rules?.length || flag.prerequisites?.length);
   const compiled: CompiledFlag = {
     key: flag.key,
     kind: flag.kind,
@@ -179,7 +184,7 @@ function compileFlag(flag: Flag, segmentTest: SegmentTest, lookupKey?: KeyLookup
   } catch (e) {
     compiled.error = {
       code: e instanceof UnsafePatternError ? "PARSE_ERROR" : "GENERAL",
-      message: e instanceof Error ? e.message : String(e),
+      message: describeThrown(e),
     };
   }
   return compiled;
@@ -217,7 +222,7 @@ export function compileRuleset(input: unknown): CompileResult {
   try {
     return { ok: true, ruleset: build(valid.ruleset) };
   } catch (e) {
-    return { ok: false, errors: [`compile: ${e instanceof Error ? e.message : String(e)}`] };
+    return { ok: false, errors: [`compile: ${describeThrown(e)}`] };
   }
 }
 
@@ -235,7 +240,7 @@ export function compileTrustedRuleset(input: unknown): CompileResult {
   try {
     return { ok: true, ruleset: build(r) };
   } catch (e) {
-    return { ok: false, errors: [`compile: ${e instanceof Error ? e.message : String(e)}`] };
+    return { ok: false, errors: [`compile: ${describeThrown(e)}`] };
   }
 }
 
@@ -299,12 +304,9 @@ function build(ruleset: Ruleset): CompiledRuleset {
   return {
     environment: ruleset.environment,
     version: ruleset.version,
-    formatVersion: ruleset.formatVersion,
     source: ruleset,
     flags,
-    flagKeys: () => [...flags.keys()],
     has: (key) => flags.has(key),
-    kind: (key) => flags.get(key)?.kind,
     lookupKey,
     inSegment,
   };

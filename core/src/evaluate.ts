@@ -8,20 +8,17 @@
  * rules in order → TARGETING_MATCH (SPLIT when the rule serves a rollout); fallthrough → STATIC when the
  * flag has no targeting, DEFAULT after targeting did not match, SPLIT for a rollout.
  */
-import { bucketOf, type CompiledFlag, type CompiledRuleset, type CompiledServe } from "./compile.js";
+import {
+  bucketOf,
+  type CompiledFlag,
+  type CompiledRuleset,
+  type CompiledServe,
+  describeThrown,
+} from "./compile.js";
 import type { Decision, ErrorCode, EvaluationContext, FlagKind, JsonValue } from "./model.js";
 
 function failure<T>(defaultValue: T, errorCode: ErrorCode, errorMessage: string): Decision<T> {
   return { value: defaultValue, reason: "ERROR", errorCode, errorMessage };
-}
-
-/** What was thrown, as text, without throwing again (a trapping Proxy, a throwing getter or toString). */
-function describeThrown(e: unknown): string {
-  try {
-    return String(e instanceof Error ? e.message : e);
-  } catch {
-    return "evaluation failed";
-  }
 }
 
 /** The caller's default with GENERAL: the one answer left when evaluating threw. */
@@ -42,8 +39,6 @@ function kindOf(value: unknown): FlagKind | undefined {
   }
 }
 
-const MISSING_KEY = Symbol("targeting key missing");
-
 /** Why a flag served the default; a class so the hot path tells it from a decision with `instanceof`. */
 class Failure {
   /** Branded, so an object literal of the same shape is not a Failure to the type checker either. */
@@ -55,11 +50,11 @@ class Failure {
 }
 const KEY_MISSING = new Failure("TARGETING_KEY_MISSING", "rollout needs a bucketing attribute");
 
-function serve(s: CompiledServe, context: EvaluationContext): Decision | typeof MISSING_KEY {
+function serve(s: CompiledServe, context: EvaluationContext): Decision | Failure {
   if (s.fixed) return s.fixed;
   const { read, prefix, bounds, decisions } = s.rollout;
   const bucket = bucketOf(read, prefix, context);
-  if (bucket === undefined) return MISSING_KEY;
+  if (bucket === undefined) return KEY_MISSING;
   for (let i = 0; i < bounds.length; i++) if (bucket < (bounds[i] as number)) return decisions[i] as Decision;
   return decisions[decisions.length - 1] as Decision;
 }
@@ -116,13 +111,9 @@ function decide(
   const rules = flag.rules;
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i] as (typeof rules)[number];
-    if (rule.matches(context)) {
-      const d = serve(rule.serve, context);
-      return d === MISSING_KEY ? KEY_MISSING : d;
-    }
+    if (rule.matches(context)) return serve(rule.serve, context);
   }
-  const d = serve(flag.fallthrough, context);
-  return d === MISSING_KEY ? KEY_MISSING : d;
+  return serve(flag.fallthrough, context);
 }
 
 const EMPTY_CONTEXT: EvaluationContext = Object.freeze({});

@@ -9,13 +9,14 @@ import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-// The client's target is 6 KB (issue 5) and is not met yet: the limit below is today's size (6.91 KB: the SDK
-// and the browser variants reached 6.34 KB, issue 2's evaluator work added 0.9 KB, core's browser variants of
-// dates, graph, delta and shadow took 0.34 KB back) with a little room, a guard against growth while what is
-// left (compile, operators and evaluate, shared with the server) is slimmed down (see bench/RESULTS.md).
+// The client's target is 6 KB (issue 5) and is not met yet: the limit below is today's size (6.90 KB, 7,062 B:
+// the SDK and the browser variants reached 6.34 KB, issue 2's evaluator work added 0.9 KB, core's browser
+// variants took 0.34 KB back, a third pass dropped server-only members) with ~50 B of room, a guard against
+// growth while what is left (compile, operators and evaluate, shared with the server) is slimmed down
+// (see bench/RESULTS.md).
 const CLIENT_TARGET = 6 * 1024;
 const budgets = [
-  { name: "client (src/index.ts)", entry: "src/index.ts", limit: 7 * 1024, target: CLIENT_TARGET },
+  { name: "client (src/index.ts)", entry: "src/index.ts", limit: 6.95 * 1024, target: CLIENT_TARGET },
   { name: "react bindings (src/react/index.ts)", entry: "src/react/index.ts", limit: 2 * 1024 },
 ];
 
