@@ -108,6 +108,9 @@ export function decodeRulesetFile(bytes: Buffer, owner?: string): RulesetFileCon
   } catch {
     throw new Error("corrupt cache file: its header is not JSON");
   }
+  if (version !== "2" && !Number.isSafeInteger(header.json)) {
+    throw new Error("corrupt cache file: its header lacks the JSON part's length");
+  }
   const body = bytes.subarray(secondEnd + 1);
   if (body.length !== header.bytes) {
     throw new Error(
