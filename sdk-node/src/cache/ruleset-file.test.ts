@@ -30,7 +30,10 @@ const rules = ruleset(3, [booleanFlag("checkout", true)]);
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** A cache file as the client writes it, then `change`d; its path. */
-function cacheFile(change: (text: string) => string = (t) => t, content = encodeCacheFile(rules, { owner })) {
+function cacheFile(
+  change: (text: string) => string = (t) => t,
+  content = encodeCacheFile(rules, { owner }).toString(),
+) {
   const path = join(tempDir(), "flags.json");
   writeFileSync(path, change(content));
   return path;
@@ -82,7 +85,11 @@ describe("ruleset file", () => {
     ["cut in its header", () => cacheFile((t) => t.slice(0, 40)), /truncated cache file: no header/],
     ["a torn header", () => cacheFile((t) => t.replace('{"sdk"', '{"sdk')), /header is not JSON/],
     ["edited (checksum mismatch)", () => cacheFile((t) => t.replace('"on":true', '"on":fals')), /checksum/],
-    ["a newer format version", () => cacheFile((t) => t.replace("cache 2\n", "cache 3\n")), /version 3/],
+    [
+      "a newer format version",
+      () => cacheFile((t) => t.replace(`cache ${CACHE_FILE_VERSION}\n`, "cache 9\n")),
+      /version 9/,
+    ],
     [
       "a future version-1-style envelope",
       () => cacheFile(() => JSON.stringify({ format: "switchyard-ruleset-cache", cacheVersion: 99 })),
@@ -91,7 +98,10 @@ describe("ruleset file", () => {
     [
       "another environment's (another key's) file",
       () =>
-        cacheFile(undefined, encodeCacheFile(ruleset(3, [], [], "staging"), { owner: "0123456789abcdef" })),
+        cacheFile(
+          undefined,
+          encodeCacheFile(ruleset(3, [], [], "staging"), { owner: "0123456789abcdef" }).toString(),
+        ),
       /environment 'staging' of another server or SDK key/,
     ],
   ])("refuses a file that is %s, saying why", (_what, make, reason) => {
@@ -125,7 +135,7 @@ describe("a client starting from a persisted file it cannot use", () => {
   const broken = [
     ["truncated", (t: string) => t.slice(0, -20)],
     ["edited", (t: string) => t.replace('"on":true', '"on":fals')],
-    ["of another format version", (t: string) => t.replace("cache 2\n", "cache 7\n")],
+    ["of another format version", (t: string) => t.replace(`cache ${CACHE_FILE_VERSION}\n`, "cache 7\n")],
     ["empty", () => ""],
   ] as const;
 

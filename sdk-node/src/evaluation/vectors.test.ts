@@ -2,7 +2,8 @@
  * Core's shared evaluation vectors, answered through the SDK client: the same decisions as the evaluator
  * (and the server, and the browser SDK), with the client's own layers — bootstrap loading, the never-throw
  * guard, metrics counting — in the way. Each ruleset is also served from the client's own cache file, which
- * is compiled without validating it again: the decisions must not change.
+ * is compiled without validating it again, every key list stored out of its JSON: the decisions must not
+ * change.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -40,7 +41,10 @@ const url = "http://127.0.0.1:9";
 function startFrom(ruleset: Ruleset, id: string, persisted: boolean) {
   if (!persisted) return { bootstrap: ruleset };
   const persistPath = join(cacheDir, `${id.replaceAll("/", "_")}.json`);
-  writeFileSync(persistPath, encodeCacheFile(ruleset, { owner: ownerFingerprint(url, "vectors") }));
+  writeFileSync(
+    persistPath,
+    encodeCacheFile(ruleset, { owner: ownerFingerprint(url, "vectors"), minListLength: 1 }),
+  );
   expect(readRulesetFile(persistPath)?.trusted).toBe(true);
   return { persistPath };
 }
