@@ -28,7 +28,7 @@ type OfrepError = "PARSE_ERROR" | "INVALID_CONTEXT" | "TARGETING_KEY_MISSING" | 
 /** Parses `{ context }`; an OFREP error code when the body is unusable. */
 async function readContext(
   c: Context,
-): Promise<{ context: EvaluationContext; raw: string } | { error: OfrepError; details: string }> {
+): Promise<{ context: EvaluationContext } | { error: OfrepError; details: string }> {
   const text = await c.req.text();
   let body: unknown;
   try {
@@ -47,7 +47,7 @@ async function readContext(
   if (targetingKey !== undefined && typeof targetingKey !== "string") {
     return { error: "INVALID_CONTEXT", details: "context.targetingKey must be a string." };
   }
-  return { context: context as EvaluationContext, raw: JSON.stringify(context) };
+  return { context: context as EvaluationContext };
 }
 
 /** The compiled ruleset a key may evaluate: client keys only reach client-visible flags. */
@@ -124,7 +124,8 @@ export function ofrepRoutes(deps: AppDeps) {
     const key = c.get("sdkKey");
     const ruleset = rulesetFor(deps, key);
     // Same ruleset version and same context give the same evaluations: the ETag needs no evaluation.
-    const etag = `"${key.kind[0]}${ruleset.version}-${murmur3(parsed.raw).toString(36)}-${murmur3(parsed.raw, 1).toString(36)}"`;
+    const raw = JSON.stringify(parsed.context);
+    const etag = `"${key.kind[0]}${ruleset.version}-${murmur3(raw).toString(36)}-${murmur3(raw, 1).toString(36)}"`;
     const headers = { ...JSON_HEADERS, ETag: etag, "Cache-Control": "private, no-cache" };
     if (matchesEtag(c.req.header("if-none-match"), etag)) return new Response(null, { status: 304, headers });
     const fragments: string[] = [];
