@@ -19,6 +19,8 @@ export interface ResolvedKey {
 export interface KeyResolver {
   /** The live (not revoked) key with this secret, or null. Never throws on a malformed secret. */
   resolve(secret: string): Promise<ResolvedKey | null>;
+  /** The cached answer for this secret (null: known not to be a live key), or undefined if not cached. */
+  cached(secret: string): ResolvedKey | null | undefined;
   /** Forget every cached lookup. */
   invalidate(): void;
 }
@@ -35,13 +37,12 @@ export function createKeyResolver(
   deps: Pick<AppDeps, "db" | "bus" | "logger" | "now">,
   options: KeyResolverOptions = {},
 ): KeyResolver & { close(): void } {
+  // Keyed by the raw secret, so a cached request pays neither the format check nor SHA-256.
   const cache = new LRUCache<string, ResolvedKey | typeof MISSING>({
     max: options.max ?? 10_000,
     ttl: options.ttlMs ?? 30_000,
   });
   const inflight = new Map<string, Promise<ResolvedKey | null>>();
-  /** SHA-256 per request is measurable at tens of thousands of requests a second: remember recent ones. */
-  const hashes = new LRUCache<string, string>({ max: options.max ?? 10_000 });
   let generation = 0;
 
   const invalidate = () => {
@@ -70,24 +71,29 @@ export function createKeyResolver(
     return { id: row.id, name: row.name, kind: row.kind, role: row.role, environment: row.environment_key };
   }
 
+  const cached = (secret: string) => {
+    const hit = cache.get(secret);
+    return hit === MISSING ? null : hit;
+  };
+
   return {
+    cached,
     async resolve(secret) {
-      if (typeof secret !== "string" || kindOf(secret) === null) return null;
-      const hash = hashes.get(secret) ?? hashSecret(secret);
-      hashes.set(secret, hash);
-      const cached = cache.get(hash);
-      if (cached !== undefined) return cached === MISSING ? null : cached;
-      let pending = inflight.get(hash);
+      if (typeof secret !== "string") return null;
+      const hit = cached(secret);
+      if (hit !== undefined) return hit;
+      if (kindOf(secret) === null) return null;
+      let pending = inflight.get(secret);
       if (!pending) {
         const started = generation;
-        pending = lookup(hash).finally(() => inflight.delete(hash));
+        pending = lookup(hashSecret(secret)).finally(() => inflight.delete(secret));
         pending.then(
           (key) => {
-            if (generation === started) cache.set(hash, key ?? MISSING);
+            if (generation === started) cache.set(secret, key ?? MISSING);
           },
           () => {},
         );
-        inflight.set(hash, pending);
+        inflight.set(secret, pending);
       }
       return pending;
     },

@@ -10,26 +10,46 @@ import { sdkServicesFor, streamHubFor } from "../sdk/services.js";
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
 interface Series {
+  labels: string;
+  /** Requests by status code. */
+  totals: Map<number, number>;
   count: number;
   sum: number;
   buckets: number[];
 }
 
 export class RequestMetrics {
-  private readonly totals = new Map<string, number>();
-  private readonly latency = new Map<string, Series>();
+  /** Per method, then route: label strings are built once per series, not on every request. */
+  private readonly series = new Map<string, Map<string, Series>>();
+
+  private seriesOf(method: string, route: string): Series {
+    let routes = this.series.get(method);
+    if (!routes) {
+      routes = new Map();
+      this.series.set(method, routes);
+    }
+    let s = routes.get(route);
+    if (!s) {
+      const labels = `method="${method}",route="${route}"`;
+      s = { labels, totals: new Map(), count: 0, sum: 0, buckets: BUCKETS.map(() => 0) };
+      routes.set(route, s);
+    }
+    return s;
+  }
 
   observe(method: string, route: string, status: number, seconds: number): void {
-    const total = `method="${method}",route="${route}",status="${status}"`;
-    this.totals.set(total, (this.totals.get(total) ?? 0) + 1);
-    const key = `method="${method}",route="${route}"`;
-    const s = this.latency.get(key) ?? { count: 0, sum: 0, buckets: BUCKETS.map(() => 0) };
-    this.latency.set(key, s);
+    const s = this.seriesOf(method, route);
+    s.totals.set(status, (s.totals.get(status) ?? 0) + 1);
     s.count++;
     s.sum += seconds;
-    for (let i = 0; i < BUCKETS.length; i++) {
-      if (seconds <= (BUCKETS[i] as number)) s.buckets[i] = (s.buckets[i] as number) + 1;
+    // Buckets are cumulative: every bucket from the first one that holds `seconds` counts it.
+    for (let i = BUCKETS.length - 1; i >= 0 && seconds <= (BUCKETS[i] as number); i--) {
+      s.buckets[i] = (s.buckets[i] as number) + 1;
     }
+  }
+
+  private all(): Series[] {
+    return [...this.series.values()].flatMap((routes) => [...routes.values()]);
   }
 
   render(): string[] {
@@ -37,12 +57,15 @@ export class RequestMetrics {
       "# HELP switchyard_http_requests_total HTTP requests by route and status.",
       "# TYPE switchyard_http_requests_total counter",
     ];
-    for (const [labels, n] of this.totals) lines.push(`switchyard_http_requests_total{${labels}} ${n}`);
+    for (const s of this.all())
+      for (const [status, n] of s.totals)
+        lines.push(`switchyard_http_requests_total{${s.labels},status="${status}"} ${n}`);
     lines.push(
       "# HELP switchyard_http_request_duration_seconds Request latency.",
       "# TYPE switchyard_http_request_duration_seconds histogram",
     );
-    for (const [labels, s] of this.latency) {
+    for (const s of this.all()) {
+      const { labels } = s;
       BUCKETS.forEach((b, i) => {
         lines.push(`switchyard_http_request_duration_seconds_bucket{${labels},le="${b}"} ${s.buckets[i]}`);
       });

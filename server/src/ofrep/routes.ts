@@ -28,7 +28,7 @@ type OfrepError = "PARSE_ERROR" | "INVALID_CONTEXT" | "TARGETING_KEY_MISSING" | 
 /** Parses `{ context }`; an OFREP error code when the body is unusable. */
 async function readContext(
   c: Context,
-): Promise<{ context: EvaluationContext; raw: string } | { error: OfrepError; details: string }> {
+): Promise<{ context: EvaluationContext } | { error: OfrepError; details: string }> {
   const text = await c.req.text();
   let body: unknown;
   try {
@@ -47,7 +47,7 @@ async function readContext(
   if (targetingKey !== undefined && typeof targetingKey !== "string") {
     return { error: "INVALID_CONTEXT", details: "context.targetingKey must be a string." };
   }
-  return { context: context as EvaluationContext, raw: JSON.stringify(context) };
+  return { context: context as EvaluationContext };
 }
 
 /** The compiled ruleset a key may evaluate: client keys only reach client-visible flags. */
@@ -76,16 +76,33 @@ function toOfrep(flagKey: string, ruleset: CompiledRuleset, d: Decision) {
 }
 
 /**
- * Decisions for constant answers and compiled rules are shared frozen objects, so each one's OFREP JSON is
- * built once and reused: a bulk evaluation of 1,000 flags joins strings instead of serialising objects.
+ * Per compiled ruleset and key kind, the flags a bulk evaluation visits, each with a cache of its frozen
+ * decisions' OFREP JSON (constant answers and compiled rules' decisions are shared frozen objects): a
+ * bulk evaluation of 1,000 flags walks an array and joins strings instead of serialising objects.
  */
-const fragments = new WeakMap<Decision, string>();
-function fragmentOf(flagKey: string, ruleset: CompiledRuleset, d: Decision): string {
-  const frozen = Object.isFrozen(d);
-  let json = frozen ? fragments.get(d) : undefined;
+type CompiledFlag = NonNullable<ReturnType<CompiledRuleset["flags"]["get"]>>;
+interface BulkEntry {
+  key: string;
+  flag: CompiledFlag;
+  json: Map<Decision, string>;
+}
+const bulkPlans = new WeakMap<CompiledRuleset, { server: BulkEntry[]; client: BulkEntry[] }>();
+
+function bulkPlan(ruleset: CompiledRuleset, kind: SdkKey["kind"]): BulkEntry[] {
+  let plan = bulkPlans.get(ruleset);
+  if (!plan) {
+    const server = [...ruleset.flags].map(([key, flag]) => ({ key, flag, json: new Map() }));
+    plan = { server, client: server.filter((e) => e.flag.source.clientVisible === true) };
+    bulkPlans.set(ruleset, plan);
+  }
+  return kind === "server" ? plan.server : plan.client;
+}
+
+function fragmentOf(entry: BulkEntry, ruleset: CompiledRuleset, d: Decision): string {
+  let json = entry.json.get(d);
   if (json === undefined) {
-    json = JSON.stringify(toOfrep(flagKey, ruleset, d));
-    if (frozen) fragments.set(d, json);
+    json = JSON.stringify(toOfrep(entry.key, ruleset, d));
+    if (Object.isFrozen(d)) entry.json.set(d, json);
   }
   return json;
 }
@@ -124,14 +141,15 @@ export function ofrepRoutes(deps: AppDeps) {
     const key = c.get("sdkKey");
     const ruleset = rulesetFor(deps, key);
     // Same ruleset version and same context give the same evaluations: the ETag needs no evaluation.
-    const etag = `"${key.kind[0]}${ruleset.version}-${murmur3(parsed.raw).toString(36)}-${murmur3(parsed.raw, 1).toString(36)}"`;
+    const raw = JSON.stringify(parsed.context);
+    const etag = `"${key.kind[0]}${ruleset.version}-${murmur3(raw).toString(36)}-${murmur3(raw, 1).toString(36)}"`;
     const headers = { ...JSON_HEADERS, ETag: etag, "Cache-Control": "private, no-cache" };
     if (matchesEtag(c.req.header("if-none-match"), etag)) return new Response(null, { status: 304, headers });
-    const fragments: string[] = [];
-    const everything = key.kind === "server";
-    for (const [flagKey, flag] of ruleset.flags) {
-      if (!everything && flag.source.clientVisible !== true) continue;
-      fragments.push(fragmentOf(flagKey, ruleset, evaluateFlag(ruleset, flag, parsed.context)));
+    const plan = bulkPlan(ruleset, key.kind);
+    const fragments = new Array<string>(plan.length);
+    for (let i = 0; i < plan.length; i++) {
+      const entry = plan[i] as BulkEntry;
+      fragments[i] = fragmentOf(entry, ruleset, evaluateFlag(ruleset, entry.flag, parsed.context));
     }
     const secret = c.req.query("key") ?? (key.kind === "client" ? secretOf(c) : undefined);
     const stream = {
