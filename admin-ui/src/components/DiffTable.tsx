@@ -1,11 +1,11 @@
 /** @module A field-by-field diff as a table: what changed, before and after (saves, conflicts). */
 import { type Change, show } from "../history/diff.js";
 
-export function DiffTable({ changes, caption }: { changes: Change[]; caption: string }) {
+export function DiffTable({ changes, caption }: { changes: Change[]; caption?: string }) {
   if (changes.length === 0) return <p className="muted">No changes.</p>;
   return (
     <table className="diff-table">
-      <caption>{caption}</caption>
+      {caption && <caption>{caption}</caption>}
       <thead>
         <tr>
           <th scope="col">Field</th>

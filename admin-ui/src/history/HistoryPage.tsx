@@ -6,9 +6,10 @@ import { useInfiniteQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useLocation, useSearch } from "wouter";
 import { api } from "../api/client.js";
+import { DiffTable } from "../components/DiffTable.js";
 import { ErrorBanner } from "../components/ErrorBanner.js";
 import { type AuditEntry, describeEntry } from "./describe.js";
-import { diffValues, show } from "./diff.js";
+import { diffValues } from "./diff.js";
 import "./history.css";
 
 const FILTERS = ["flag", "environment", "actor", "action"] as const;
@@ -113,26 +114,7 @@ function AuditItem({ entry }: { entry: AuditEntry }) {
           <summary>
             {changes.length} change{changes.length === 1 ? "" : "s"}
           </summary>
-          <table className="diff-table">
-            <thead>
-              <tr>
-                <th scope="col">Field</th>
-                <th scope="col">Before</th>
-                <th scope="col">After</th>
-              </tr>
-            </thead>
-            <tbody>
-              {changes.map((c) => (
-                <tr key={`${c.path}-${c.kind}`} className={`diff-${c.kind}`}>
-                  <th scope="row">
-                    <code>{c.path || "(whole)"}</code>
-                  </th>
-                  <td>{show(c.before)}</td>
-                  <td>{show(c.after)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DiffTable changes={changes} />
         </details>
       )}
     </li>
