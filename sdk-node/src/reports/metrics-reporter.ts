@@ -7,33 +7,21 @@ import { type MetricsReport, SDK_PATHS } from "@switchyard/core";
 import { type HttpConfig, postReport } from "../transport/http.js";
 import { SDK_NAME } from "../version.js";
 import type { EvaluationCounter } from "./evaluation-counter.js";
+import { PeriodicReporter, type ReporterOptions } from "./periodic-reporter.js";
 
-export interface MetricsReporterOptions {
-  flushIntervalMs: number;
-  onError: (error: Error) => void;
-}
+export type MetricsReporterOptions = ReporterOptions;
 
-export class MetricsReporter {
-  private timer: NodeJS.Timeout | undefined;
-  private sending: Promise<void> | undefined;
-  private readonly closer = new AbortController();
-
+export class MetricsReporter extends PeriodicReporter {
   constructor(
     private readonly http: HttpConfig,
     private readonly counter: EvaluationCounter,
-    private readonly options: MetricsReporterOptions,
-  ) {}
-
-  start(): void {
-    if (this.timer || this.options.flushIntervalMs <= 0) return;
-    this.timer = setInterval(() => void this.flush(), this.options.flushIntervalMs);
-    this.timer.unref();
+    options: ReporterOptions,
+  ) {
+    super(options);
   }
 
-  /** Sends the counts gathered so far (nothing when there are none). */
-  flush(signal: AbortSignal = this.closer.signal): Promise<void> {
-    if (this.sending) return this.sending;
-    if (this.counter.isEmpty) return Promise.resolve();
+  protected sendPending(signal: AbortSignal): Promise<void> | undefined {
+    if (this.counter.isEmpty) return undefined;
     const window = this.counter.drain();
     const report: MetricsReport = {
       instanceId: this.http.instanceId,
@@ -43,23 +31,9 @@ export class MetricsReporter {
       evaluations: window.evaluations,
     };
     if (window.dropped > 0) report.dropped = window.dropped;
-    this.sending = postReport(this.http, SDK_PATHS.metrics, report, signal)
-      .catch((error: unknown) => {
-        this.counter.restore(window);
-        if (!signal.aborted) this.options.onError(error instanceof Error ? error : new Error(String(error)));
-      })
-      .finally(() => {
-        this.sending = undefined;
-      });
-    return this.sending;
-  }
-
-  /** Stops the interval and sends what is left, bounded by `signal`. */
-  async close(signal: AbortSignal): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.sending;
-    await this.flush(signal);
-    this.closer.abort();
+    return postReport(this.http, SDK_PATHS.metrics, report, signal).catch((error: unknown) => {
+      this.counter.restore(window);
+      this.reportError(error, signal);
+    });
   }
 }

@@ -8,6 +8,7 @@ import { SDK_PATHS, type ShadowReport } from "@switchyard/core";
 import type { FlagShadowStats, ShadowWindow } from "../shadow/stats.js";
 import { type HttpConfig, HttpStatusError, postReport } from "../transport/http.js";
 import { SDK_NAME } from "../version.js";
+import { PeriodicReporter, type ReporterOptions } from "./periodic-reporter.js";
 
 /** The server refuses report bodies over 1 MiB (server/src/sdk/routes.ts); this leaves room to spare. */
 export const MAX_SHADOW_REPORT_CHARS = 768 * 1024;
@@ -19,52 +20,22 @@ export interface ShadowSource {
   restore(window: ShadowWindow): void;
 }
 
-export interface ShadowReporterOptions {
-  flushIntervalMs: number;
-  onError: (error: Error) => void;
-}
+export type ShadowReporterOptions = ReporterOptions;
 
-export class ShadowReporter {
-  private timer: NodeJS.Timeout | undefined;
-  private sending: Promise<void> | undefined;
-  private readonly closer = new AbortController();
-
+export class ShadowReporter extends PeriodicReporter {
   constructor(
     private readonly http: HttpConfig,
     private readonly source: ShadowSource,
-    private readonly options: ShadowReporterOptions,
-  ) {}
-
-  start(): void {
-    if (this.timer || this.options.flushIntervalMs <= 0) return;
-    this.timer = setInterval(() => void this.flush(), this.options.flushIntervalMs);
-    this.timer.unref();
+    options: ReporterOptions,
+  ) {
+    super(options);
   }
 
-  /** Sends what was gathered so far (nothing when there is nothing); one batch at a time. */
-  flush(signal: AbortSignal = this.closer.signal): Promise<void> {
-    if (this.sending) return this.sending;
+  protected sendPending(signal: AbortSignal): Promise<void> | undefined {
     const window = this.source.take();
-    if (!window) return Promise.resolve();
-    this.sending = Promise.all(
-      packFlags(window.flags, MAX_SHADOW_REPORT_CHARS).map((flags) =>
-        this.send({ ...window, flags }, signal),
-      ),
-    )
-      .then(() => {})
-      .finally(() => {
-        this.sending = undefined;
-      });
-    return this.sending;
-  }
-
-  /** Stops the interval and sends what is left, bounded by `signal`. */
-  async close(signal: AbortSignal): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.sending;
-    await this.flush(signal);
-    this.closer.abort();
+    if (!window) return undefined;
+    const batches = packFlags(window.flags, MAX_SHADOW_REPORT_CHARS);
+    return Promise.all(batches.map((flags) => this.send({ ...window, flags }, signal))).then(() => {});
   }
 
   private async send(window: ShadowWindow, signal: AbortSignal): Promise<void> {
@@ -78,15 +49,14 @@ export class ShadowReporter {
     try {
       await postReport(this.http, SDK_PATHS.shadow, report, signal);
     } catch (error) {
-      const reason = error instanceof Error ? error : new Error(String(error));
-      if (mayPassLater(reason)) this.source.restore(window);
-      if (!signal.aborted) this.options.onError(reason);
+      if (mayPassLater(error)) this.source.restore(window);
+      this.reportError(error, signal);
     }
   }
 }
 
 /** No answer, a timeout, throttling or a server error may pass; any other refusal would be refused again. */
-function mayPassLater(error: Error): boolean {
+function mayPassLater(error: unknown): boolean {
   if (!(error instanceof HttpStatusError)) return true;
   return error.status === 408 || error.status === 429 || error.status >= 500;
 }
