@@ -48,10 +48,15 @@ describe("CORS on refusals of client endpoints", () => {
   });
 
   it("a 429 for an origin the environment does not allow stays unreadable", async () => {
-    const res = await t.request("/sdk/v1/client/ruleset", {
-      headers: { origin: "https://evil.example", authorization: stagingClient },
-    });
-    expect(res.status).toBe(429);
-    expect(res.headers.get("access-control-allow-origin")).toBeNull();
+    // The bucket refills while the previous test finishes, so empty it again rather than rely on timing.
+    let res: Response | undefined;
+    for (let i = 0; i < 500; i++) {
+      res = await t.request("/sdk/v1/client/ruleset", {
+        headers: { origin: "https://evil.example", authorization: stagingClient },
+      });
+      if (res.status === 429) break;
+    }
+    expect(res?.status).toBe(429);
+    expect(res?.headers.get("access-control-allow-origin")).toBeNull();
   });
 });
